@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Builds CPython twice from the same pinned source: natively (the build Python, also the
+# benchmark's reference) and cross for wasm32-emscripten (libpython, sysconfig data, test
+# side modules). Both are cached, keyed by their inputs.
+# Usage: build-python.sh native            -> prints the native prefix
+#        build-python.sh wasm ENV_SH LIBS  -> prints the wasm build directory
+source "$(dirname "$0")/lib.sh"
+
+PY_SHA=$(manifest_field python 5)
+
+# Compile flags shared by CPython, the C libraries and side modules: one ABI everywhere.
+WASM_CFLAGS="-O2 -fPIC -fwasm-exceptions -sSUPPORT_LONGJMP=wasm"
+WASM_LDFLAGS="-sWASM_BIGINT -fwasm-exceptions -sSUPPORT_LONGJMP=wasm"
+
+build_native() {
+    local prefix=$SANGAM_CACHE/python-native-$(input_key "$PY_SHA" "$TOOLS_DIR/build-python.sh:native-v1")
+    if [ ! -x "$prefix/bin/python3.13" ]; then
+        local s=$SANGAM_CACHE/build/python-native
+        unpack_source python "$s"
+        log "building native CPython 3.13 (a few minutes)"
+        (cd "$s" && ./configure --prefix="$prefix.part" --without-ensurepip \
+            --with-system-libmpdec=no --with-system-expat=no >"$s.log" 2>&1 &&
+            make -j"$JOBS" >>"$s.log" 2>&1 && make install >>"$s.log" 2>&1) ||
+            { tail -30 "$s.log" >&2; die "native CPython build failed (log: $s.log)"; }
+        # The install records its prefix in a few scripts; nothing below relies on them.
+        rm -rf "$prefix"; mv "$prefix.part" "$prefix"; rm -rf "$s" "$s.log"
+    fi
+    printf '%s\n' "$prefix"
+}
+
+build_wasm() {
+    local env_sh=$1 libs=$2 native out s b
+    source "$env_sh"
+    native=$(build_native)
+    out=$SANGAM_CACHE/python-wasm-$(input_key "$PY_SHA" "$libs" "$(emcc --version | head -1)" \
+        "$WASM_CFLAGS" "$WASM_LDFLAGS" "$TOOLS_DIR/build-python.sh" "$TOOLS_DIR/config.site-sangam")
+    if [ ! -f "$out/.done" ]; then
+        rm -rf "$out"
+        s=$out.part
+        unpack_source python "$s"
+        b=$s/builddir
+        mkdir -p "$b"
+        log "cross-building CPython 3.13 for wasm32-emscripten (about 10 minutes)"
+        (
+            cd "$b"
+            cat "$s/Tools/wasm/config.site-wasm32-emscripten" "$TOOLS_DIR/config.site-sangam" > config.site
+            # Each library is named explicitly; otherwise configure asks for Emscripten's ports,
+            # which would need a download.
+            CONFIG_SITE=$b/config.site \
+            CFLAGS="$WASM_CFLAGS" LDFLAGS="$WASM_LDFLAGS -L$libs/lib" CPPFLAGS="-I$libs/include" \
+            OPT="-DNDEBUG -fwrapv" \
+            ZLIB_CFLAGS="-I$libs/include" ZLIB_LIBS="-lz" \
+            BZIP2_CFLAGS="-I$libs/include" BZIP2_LIBS="-lbz2" \
+            LIBLZMA_CFLAGS="-I$libs/include" LIBLZMA_LIBS="-llzma" \
+            LIBSQLITE3_CFLAGS="-I$libs/include" LIBSQLITE3_LIBS="-lsqlite3" \
+            LIBFFI_CFLAGS="-I$libs/include" LIBFFI_LIBS="-lffi" \
+            emconfigure ../configure --host=wasm32-unknown-emscripten --build=x86_64-pc-linux-gnu \
+                --with-build-python="$native/bin/python3.13" --with-emscripten-target=node \
+                --enable-wasm-dynamic-linking --with-pymalloc --without-ensurepip \
+                --with-system-libmpdec=no --with-system-expat=no \
+                --prefix=/ --disable-ipv6 >configure.log 2>&1 ||
+                { tail -40 config.log; exit 1; }
+            emmake make -j"$JOBS" >make.log 2>&1 || { grep -B5 -A5 -m5 'error' make.log | tail -60; exit 1; }
+        ) >&2 || die "wasm CPython build failed (logs in $b)"
+        mv "$s" "$out"
+        touch "$out/.done"
+    fi
+    printf '%s\n' "$out"
+}
+
+case ${1:-} in
+    native) build_native ;;
+    wasm) build_wasm "$2" "$3" ;;
+    *) die "usage: build-python.sh native | wasm ENV_SH LIBS_PREFIX" ;;
+esac

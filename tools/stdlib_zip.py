@@ -1,0 +1,66 @@
+"""Packs CPython's Lib/ into the runtime's standard library zip: compiled .pyc only.
+
+Run with the native CPython of the same version as the wasm build, so the bytecode matches:
+    python3.13 stdlib_zip.py LIB_DIR SYSCONFIGDATA OUT.zip
+Each module is compiled with the path it has inside the runtime (/lib/python3.13/...), so
+tracebacks name that path.
+"""
+
+import importlib.util
+import marshal
+import pathlib
+import sys
+import zipfile
+
+# Left out: the test suite (run from the source tree instead), GUI toolkits that cannot work in
+# a browser or Node, and the pip bootstrapper.
+EXCLUDE = {"test", "idlelib", "tkinter", "turtledemo", "ensurepip", "site-packages", "__pycache__"}
+RUNTIME_LIB = "/lib/python3.13"
+# The build leaves these platform settings in sysconfig; side modules need them to link against
+# the main module (same ABI flags, and a real shared-module link command).
+SIDE_MODULE_LINK = "emcc -shared -sSIDE_MODULE=1 -sWASM_BIGINT -fwasm-exceptions -sSUPPORT_LONGJMP=wasm"
+DETERMINISTIC_TIME = (2025, 1, 1, 0, 0, 0)
+
+
+def pyc_bytes(source: bytes, runtime_path: str) -> bytes:
+    code = compile(source, runtime_path, "exec", dont_inherit=True, optimize=0)
+    # A sourceless .pyc: magic, flags (0 = timestamp-based), mtime, size, then the code.
+    header = importlib.util.MAGIC_NUMBER + (0).to_bytes(4, "little") * 3
+    return header + marshal.dumps(code)
+
+
+def sysconfig_source(path: pathlib.Path) -> bytes:
+    scope: dict = {}
+    exec(path.read_text(), scope)
+    data = scope["build_time_vars"]
+    for key in ("LDSHARED", "BLDSHARED"):
+        data[key] = SIDE_MODULE_LINK
+    data["LDCXXSHARED"] = SIDE_MODULE_LINK.replace("emcc", "em++", 1)
+    text = "# system configuration of the sangam runtime\nbuild_time_vars = " + repr(data) + "\n"
+    return text.encode()
+
+
+def add(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, DETERMINISTIC_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    zf.writestr(info, data, compresslevel=9)
+
+
+def main(lib_dir: str, sysconfigdata: str, out: str) -> None:
+    lib = pathlib.Path(lib_dir)
+    files = sorted(
+        p for p in lib.rglob("*.py")
+        if not EXCLUDE.intersection(p.relative_to(lib).parts[:-1])
+    )
+    with zipfile.ZipFile(out + ".part", "w") as zf:
+        for path in files:
+            rel = path.relative_to(lib).as_posix()
+            add(zf, rel[:-3] + ".pyc", pyc_bytes(path.read_bytes(), f"{RUNTIME_LIB}/{rel}"))
+        sc = pathlib.Path(sysconfigdata)
+        add(zf, sc.stem + ".pyc", pyc_bytes(sysconfig_source(sc), f"{RUNTIME_LIB}/{sc.name}"))
+    pathlib.Path(out + ".part").rename(out)
+    print(f"{out}: {len(files) + 1} modules", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
