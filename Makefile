@@ -1,0 +1,65 @@
+# sangam: CPython for WebAssembly. One driver for everything; see README.md.
+#   make            build dist/ (toolchain, C libraries and CPython come from the cache)
+#   make test       build, then run the test suites
+#   make bench      benchmarks against native CPython and Pyodide
+#   make test-cpython   CPython's full regression suite inside the runtime
+
+SHELL := /bin/bash
+export SANGAM_CACHE ?= $(HOME)/.cache/sangam
+BUILD := build
+DIST := dist
+NODE := node
+
+.PHONY: all test test-js test-py test-ext test-cpython test-cpython-quick bench clean
+all: $(DIST)/.stamp
+
+# Cached external builds; re-run whenever the recipes or the manifest change.
+$(BUILD)/paths.mk: tools/setup.sh tools/lib.sh tools/toolchain.sh tools/build-libs.sh \
+                   tools/build-python.sh tools/config.site-sangam tools/sources.manifest
+	tools/setup.sh $@
+include $(BUILD)/paths.mk
+
+EMCC = source $(EM_ENV) && emcc
+# One ABI for the main module, the C libraries and every side module (tools/build-python.sh).
+ABI_FLAGS := -fPIC -fwasm-exceptions -sSUPPORT_LONGJMP=wasm
+CORE_CFLAGS := -O2 $(ABI_FLAGS) -I$(PY_SRC)/Include -I$(PY_BUILD) -Wall -Wextra -Wshadow \
+	-Wmissing-prototypes -Wno-unused-parameter -Werror
+CORE_SRC := $(wildcard src/core/*.c)
+CORE_OBJ := $(CORE_SRC:src/core/%.c=$(BUILD)/core/%.o)
+CORE_JS := $(wildcard src/core/*.js)
+
+$(BUILD)/core/%.o: src/core/%.c src/core/sangam.h $(BUILD)/paths.mk
+	@mkdir -p $(@D)
+	$(EMCC) $(CORE_CFLAGS) -c $< -o $@
+
+# The libraries CPython's own link would use, as its Makefile lists them.
+$(BUILD)/pylibs.txt: $(BUILD)/paths.mk
+	make -s -C $(PY_BUILD) -f Makefile -f <(printf 'print-%%:\n\t@echo $$($$*)\n') \
+		print-LIBRARY print-MODLIBS print-LIBS | tr ' ' '\n' | grep -v '^$$' | awk '!seen[$$0]++' \
+		| sed 's|^\([^-/]\)|$(PY_BUILD)/\1|' > $@
+
+LINK_FLAGS := -O2 $(ABI_FLAGS) -sWASM_BIGINT -sMAIN_MODULE=1 \
+	-sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createSangamModule -sENVIRONMENT=web,worker,node \
+	-sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=33554432 -sMAXIMUM_MEMORY=4294967296 \
+	-sSTACK_SIZE=5242880 -sEXIT_RUNTIME=0 -sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0 \
+	-sFORCE_FILESYSTEM=1 -lnodefs.js -lidbfs.js \
+	-sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE='$$Handles' \
+	-sEXPORTED_RUNTIME_METHODS=FS,ENV,stringToNewUTF8,stringToUTF8OnStack,UTF8ToString,stackSave,stackRestore,stackAlloc,getValue,setValue \
+	$(addprefix --js-library ,$(CORE_JS))
+
+$(DIST)/sangam.asm.mjs: $(CORE_OBJ) $(CORE_JS) $(BUILD)/pylibs.txt
+	@mkdir -p $(DIST)
+	$(EMCC:emcc=em++) $(LINK_FLAGS) $(CORE_OBJ) $$(cat $(BUILD)/pylibs.txt) -L$(WASM_LIBS)/lib -o $@
+
+$(DIST)/python_stdlib.zip: tools/stdlib_zip.py $(BUILD)/paths.mk
+	@mkdir -p $(DIST)
+	$(PY_NATIVE)/bin/python3.13 tools/stdlib_zip.py $(PY_SRC)/Lib \
+		$$(ls $(PY_BUILD)/build/lib.*/_sysconfigdata_*.py) $@
+
+JS_SRC := $(wildcard src/js/*.mjs)
+$(DIST)/.stamp: $(DIST)/sangam.asm.mjs $(DIST)/python_stdlib.zip $(JS_SRC) src/js/sangam.cjs
+	cp $(JS_SRC) src/js/sangam.cjs $(DIST)/
+	touch $@
+
+clean:
+	rm -rf $(BUILD) $(DIST)

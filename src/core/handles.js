@@ -1,0 +1,51 @@
+// Handle table: JS values referenced from C by small integers, with free-slot reuse (JS glue for
+// the C declarations in sangam.h). Slot 0 is never used, so 0 can mean "no value". The live count
+// makes leaks testable: a test reads Module.Handles.live() before and after.
+addToLibrary({
+  $Handles: {
+    values: [undefined],
+    free: [],
+    count: 0,
+    add(value) {
+      const ref = Handles.free.length ? Handles.free.pop() : Handles.values.length;
+      Handles.values[ref] = value;
+      Handles.count++;
+      return ref;
+    },
+    get(ref) {
+      if (ref <= 0 || ref >= Handles.values.length || Handles.free.includes(ref)) {
+        throw new Error(`sangam internal error: bad handle ${ref}`);
+      }
+      return Handles.values[ref];
+    },
+    release(ref) {
+      if (ref <= 0) return;
+      Handles.values[ref] = undefined;
+      Handles.free.push(ref);
+      Handles.count--;
+    },
+    // The value of a handle, and the handle released: how results come back from C.
+    take(ref) {
+      const value = Handles.get(ref);
+      Handles.release(ref);
+      return value;
+    },
+    live: () => Handles.count,
+  },
+  $Handles__postset: 'Module["Handles"] = Handles;',
+
+  sangam_h_string__deps: ['$Handles', '$UTF8ToString'],
+  sangam_h_string: (ptr, len) => Handles.add(UTF8ToString(ptr, len)),
+  sangam_h_number__deps: ['$Handles'],
+  sangam_h_number: (value) => Handles.add(value),
+  sangam_h_bigint__deps: ['$Handles', '$UTF8ToString'],
+  sangam_h_bigint: (ptr) => Handles.add(BigInt(UTF8ToString(ptr))),
+  sangam_h_constant__deps: ['$Handles'],
+  // Order matches SANGAM_CONST_* in sangam.h.
+  sangam_h_constant: (which) => Handles.add([undefined, undefined, null, true, false][which]),
+  sangam_h_opaque__deps: ['$Handles', '$UTF8ToString'],
+  sangam_h_opaque: (type, repr) =>
+    Handles.add(new Module.OpaquePyObject(UTF8ToString(type), UTF8ToString(repr))),
+  sangam_h_release__deps: ['$Handles'],
+  sangam_h_release: (ref) => Handles.release(ref),
+});

@@ -1,0 +1,66 @@
+/* Start-up of the interpreter, in the two ways JS asks for it: as the command line (CPython's own
+ * argument parsing, REPL, exit codes and tracebacks) or as a library that JS drives call by call.
+ *
+ * The file system layout both rely on, prepared by the loader before either is called:
+ *   /lib/python313.zip        the standard library, compiled
+ *   /lib/python3.13/          site-packages and lib-dynload (extension modules)
+ */
+#include "sangam.h"
+
+static char init_error[512];
+
+static PyStatus
+configure(PyConfig *config, int argc, char **argv)
+{
+    /* With home set, CPython's path calculation puts /lib/python313.zip and /lib/python3.13 on
+     * sys.path without searching the (virtual) file system for landmarks. */
+    PyStatus status = PyConfig_SetString(config, &config->home, L"/");
+    if (PyStatus_Exception(status)) {
+        return status;
+    }
+    return PyConfig_SetBytesArgv(config, argc, argv);
+}
+
+/* Library mode: argv is only sys.argv. Returns NULL, or a message saying why start-up failed. */
+SANGAM_EXPORT const char *
+sangam_init(int argc, char **argv)
+{
+    PyConfig config;
+    PyConfig_InitPythonConfig(&config);
+    config.parse_argv = 0;
+    /* Output reaches JS as it is written; JS decides how to batch it. */
+    config.buffered_stdio = 0;
+    PyStatus status = configure(&config, argc, argv);
+    if (!PyStatus_Exception(status)) {
+        status = Py_InitializeFromConfig(&config);
+    }
+    PyConfig_Clear(&config);
+    if (PyStatus_Exception(status)) {
+        snprintf(init_error, sizeof(init_error), "%s%s%s", status.func ? status.func : "",
+                 status.func ? ": " : "", status.err_msg ? status.err_msg : "unknown error");
+        return init_error;
+    }
+    return NULL;
+}
+
+/* Command-line mode: argv as `python` takes it. Runs to completion and returns the exit status. */
+SANGAM_EXPORT int
+sangam_main(int argc, char **argv)
+{
+    PyConfig config;
+    PyConfig_InitPythonConfig(&config);
+    PyStatus status = configure(&config, argc, argv);
+    if (!PyStatus_Exception(status)) {
+        status = Py_InitializeFromConfig(&config);
+    }
+    PyConfig_Clear(&config);
+    if (PyStatus_Exception(status)) {
+        if (PyStatus_IsExit(status)) {
+            return status.exitcode; /* --version, --help, ... */
+        }
+        fprintf(stderr, "Fatal Python error: %s%s%s\n", status.func ? status.func : "",
+                status.func ? ": " : "", status.err_msg ? status.err_msg : "unknown error");
+        return 1;
+    }
+    return Py_RunMain();
+}

@@ -1,0 +1,137 @@
+/* runPython: runs source code in a namespace and returns the value of a trailing expression, the
+ * way an interactive session shows it. Code that ends in ';' returns nothing, as in Pyodide. */
+#include "sangam.h"
+
+#include <string.h>
+
+/* 1 if the source, ignoring trailing white space, ends with ';'. */
+static int
+ends_with_semicolon(const char *code)
+{
+    size_t n = strlen(code);
+    while (n > 0 && (code[n - 1] == ' ' || code[n - 1] == '\t' || code[n - 1] == '\n' ||
+                     code[n - 1] == '\r')) {
+        n--;
+    }
+    return n > 0 && code[n - 1] == ';';
+}
+
+static PyObject *
+compile_ast(PyObject *tree, PyObject *filename, const char *mode)
+{
+    PyObject *builtins = PyEval_GetFrameBuiltins();
+    if (builtins == NULL) {
+        return NULL;
+    }
+    PyObject *compile = PyDict_GetItemString(builtins, "compile"); /* borrowed */
+    PyObject *code = compile ? PyObject_CallFunction(compile, "OOs", tree, filename, mode)
+                             : (PyErr_SetString(PyExc_RuntimeError, "no builtin compile()"), NULL);
+    Py_DECREF(builtins);
+    return code;
+}
+
+/* Runs code in globals; returns the trailing expression's value (None if there is none), or NULL
+ * with an exception set. */
+static PyObject *
+run_code(const char *source, const char *filename, PyObject *globals)
+{
+    PyObject *tree = NULL, *body = NULL, *last = NULL, *expr = NULL, *ast_mod = NULL;
+    PyObject *fname = NULL, *code = NULL, *result = NULL, *value = NULL;
+    PyCompilerFlags flags = _PyCompilerFlags_INIT;
+    flags.cf_flags = PyCF_ONLY_AST;
+
+    tree = Py_CompileStringExFlags(source, filename, Py_file_input, &flags, -1);
+    if (tree == NULL || (fname = PyUnicode_DecodeFSDefault(filename)) == NULL) {
+        goto done;
+    }
+    if ((body = PyObject_GetAttrString(tree, "body")) == NULL ||
+        (ast_mod = PyImport_ImportModule("_ast")) == NULL) {
+        goto done;
+    }
+    Py_ssize_t n = PyList_Size(body);
+    if (n > 0 && !ends_with_semicolon(source)) {
+        PyObject *expr_type = PyObject_GetAttrString(ast_mod, "Expr");
+        if (expr_type == NULL) {
+            goto done;
+        }
+        int is_expr = PyObject_IsInstance(PyList_GET_ITEM(body, n - 1), expr_type);
+        Py_DECREF(expr_type);
+        if (is_expr < 0) {
+            goto done;
+        }
+        if (is_expr) {
+            last = Py_NewRef(PyList_GET_ITEM(body, n - 1));
+            if (PyList_SetSlice(body, n - 1, n, NULL) < 0) {
+                goto done;
+            }
+            PyObject *inner = PyObject_GetAttrString(last, "value");
+            expr = inner ? PyObject_CallMethod(ast_mod, "Expression", "O", inner) : NULL;
+            Py_XDECREF(inner);
+            if (expr == NULL) {
+                goto done;
+            }
+        }
+    }
+    if ((code = compile_ast(tree, fname, "exec")) == NULL) {
+        goto done;
+    }
+    if ((result = PyEval_EvalCode(code, globals, globals)) == NULL) {
+        goto done;
+    }
+    if (expr == NULL) {
+        value = Py_NewRef(Py_None);
+        goto done;
+    }
+    Py_CLEAR(code);
+    if ((code = compile_ast(expr, fname, "eval")) == NULL) {
+        goto done;
+    }
+    value = PyEval_EvalCode(code, globals, globals);
+done:
+    Py_XDECREF(tree);
+    Py_XDECREF(body);
+    Py_XDECREF(last);
+    Py_XDECREF(expr);
+    Py_XDECREF(ast_mod);
+    Py_XDECREF(fname);
+    Py_XDECREF(code);
+    Py_XDECREF(result);
+    return value;
+}
+
+/* Flushes sys.stdout and sys.stderr so output appears before control returns to JS. */
+static void
+flush_std_streams(void)
+{
+    PyObject *exc = PyErr_GetRaisedException();
+    const char *names[] = {"stdout", "stderr"};
+    for (int i = 0; i < 2; i++) {
+        PyObject *f = PySys_GetObject(names[i]); /* borrowed */
+        if (f != NULL && f != Py_None) {
+            PyObject *r = PyObject_CallMethod(f, "flush", NULL);
+            if (r == NULL) {
+                PyErr_Clear();
+            }
+            Py_XDECREF(r);
+        }
+    }
+    PyErr_SetRaisedException(exc);
+}
+
+/* Entry point for JS: runs code in __main__. On success stores the result's handle in *out and
+ * returns 0; on a Python exception stores a PythonError's handle and returns -1. */
+SANGAM_EXPORT int
+sangam_run(const char *code, const char *filename, JsRef *out)
+{
+    PyObject *main_mod = PyImport_AddModule("__main__"); /* borrowed */
+    PyObject *value = main_mod ? run_code(code, filename, PyModule_GetDict(main_mod)) : NULL;
+    JsRef ref = value ? sangam_py_to_js(value) : 0;
+    Py_XDECREF(value);
+    flush_std_streams();
+    if (ref == 0) {
+        *out = sangam_error_to_js();
+        return -1;
+    }
+    *out = ref;
+    return 0;
+}

@@ -1,0 +1,98 @@
+// Public JS API: loadSangam() (alias loadPyodide) and the object it resolves to.
+import {
+  createRuntime, cArgv, mountNodeDir, defaultIndexURL, IN_NODE, PythonError, FatalError,
+} from './runtime.mjs';
+import { makeInput, makeOutput } from './streams.mjs';
+
+export const version = '0.1.0';
+export { PythonError, FatalError };
+
+function defaultStreams(options) {
+  const out = (fn) => makeOutput({ batched: fn });
+  const stdout = options.stdout ? out(options.stdout) : out((line) => console.log(line));
+  const stderr = options.stderr ? out(options.stderr) : out((line) => console.warn(line));
+  let stdin;
+  if (options.stdin) stdin = makeInput({ stdin: options.stdin });
+  else if (IN_NODE) stdin = makeInput({ read: nodeReadStdin });
+  else if (typeof globalThis.prompt === 'function') {
+    stdin = makeInput({ stdin: () => { const s = globalThis.prompt(); return s === null ? null : s + '\n'; } });
+  } else stdin = makeInput({ error: true });
+  return { stdin, stdout, stderr };
+}
+
+let nodeFs;
+function nodeReadStdin(buf) {
+  for (;;) {
+    try {
+      return nodeFs.readSync(0, buf, 0, buf.length, null);
+    } catch (e) {
+      if (e.code === 'EOF') return 0;
+      if (e.code !== 'EAGAIN') throw e;
+    }
+  }
+}
+
+export async function loadSangam(options = {}) {
+  if (IN_NODE) nodeFs = await import('node:fs');
+  const runtime = await createRuntime({
+    indexURL: options.indexURL ?? defaultIndexURL(),
+    env: options.env ?? {},
+    streams: defaultStreams(options),
+  });
+  const { Module, FS } = runtime;
+  const args = options.args ?? [];
+  const message = runtime.call(() => {
+    const [argc, argv, free] = cArgv(Module, ['python', ...args]);
+    try {
+      return Module._sangam_init(argc, argv);
+    } finally {
+      free();
+    }
+  });
+  if (message) throw new FatalError(`sangam: Python did not start: ${Module.UTF8ToString(message)}`);
+
+  const api = {
+    version,
+    FS,
+    PythonError,
+    FatalError,
+    _module: Module,
+    runPython(code, opts = {}) {
+      if (typeof code !== 'string') throw new TypeError('runPython expects a string of Python code');
+      if (opts.globals || opts.locals) {
+        throw new Error('runPython: globals and locals need the FFI, which this build does not have yet');
+      }
+      const filename = opts.filename ?? '<exec>';
+      return runtime.call(() => {
+        const sp = Module.stackSave();
+        const out = Module.stackAlloc(4);
+        const codePtr = Module.stringToUTF8OnStack(code);
+        const namePtr = Module.stringToUTF8OnStack(filename);
+        const status = Module._sangam_run(codePtr, namePtr, out);
+        const value = Module.Handles.take(Module.getValue(out, 'i32'));
+        Module.stackRestore(sp);
+        if (status !== 0) throw value;
+        return value;
+      });
+    },
+    setStdout(opts) { runtime.streams.set('stdout', makeOutput(opts ?? { batched: (l) => console.log(l) })); },
+    setStderr(opts) { runtime.streams.set('stderr', makeOutput(opts ?? { batched: (l) => console.warn(l) })); },
+    setStdin(opts) { runtime.streams.set('stdin', makeInput(opts ?? {})); },
+    // Makes a host directory visible to Python (Node only).
+    async mountNodeFS(emscriptenPath, hostPath) {
+      if (!IN_NODE) throw new Error('mountNodeFS works only in Node');
+      const { statSync } = nodeFs;
+      if (!statSync(hostPath, { throwIfNoEntry: false })?.isDirectory()) {
+        throw new Error(`mountNodeFS: ${hostPath} is not a directory`);
+      }
+      if (!(await mountNodeDir(runtime, hostPath, emscriptenPath))) {
+        throw new Error(`mountNodeFS: cannot mount over ${emscriptenPath}`);
+      }
+    },
+    get isDead() { return runtime.dead !== null; },
+    _liveHandles: () => Module.Handles.live(),
+  };
+  return api;
+}
+
+export const loadPyodide = loadSangam;
