@@ -1,9 +1,10 @@
 """Packs CPython's Lib/ into the runtime's standard library zip: compiled .pyc only.
 
 Run with the native CPython of the same version as the wasm build, so the bytecode matches:
-    python3.13 stdlib_zip.py LIB_DIR SYSCONFIGDATA OUT.zip
+    python3.13 stdlib_zip.py LIB_DIR SYSCONFIGDATA ZONEINFO_DIR OUT.zip
 Each module is compiled with the path it has inside the runtime (/lib/python3.13/...), so
-tracebacks name that path.
+tracebacks name that path. The time-zone database (Debian's tzdata, ZONEINFO_DIR) goes in as
+the `tzdata` package, where zoneinfo looks when the system has no database of its own.
 """
 
 import importlib.util
@@ -46,7 +47,26 @@ def add(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
     zf.writestr(info, data, compresslevel=9)
 
 
-def main(lib_dir: str, sysconfigdata: str, out: str) -> None:
+def add_tzdata(zf: zipfile.ZipFile, zoneinfo: pathlib.Path) -> int:
+    """Each folder a package (zoneinfo reads zones as package resources), each zone a file."""
+    zones = []
+    add(zf, "tzdata/__init__.pyc", pyc_bytes(b"", f"{RUNTIME_LIB}/tzdata/__init__.py"))
+    for path in sorted(zoneinfo.rglob("*")):
+        rel = path.relative_to(zoneinfo)
+        if rel.parts[0] in ("posix", "right") or path.is_symlink() and not path.exists():
+            continue
+        name = "tzdata/zoneinfo/" + rel.as_posix()
+        if path.is_dir():
+            add(zf, name + "/__init__.pyc", pyc_bytes(b"", f"{RUNTIME_LIB}/{name}/__init__.py"))
+        elif path.read_bytes()[:4] == b"TZif":
+            add(zf, name, path.read_bytes())
+            zones.append(rel.as_posix())
+    add(zf, "tzdata/zoneinfo/__init__.pyc", pyc_bytes(b"", f"{RUNTIME_LIB}/tzdata/zoneinfo/__init__.py"))
+    add(zf, "tzdata/zones", "\n".join(zones).encode() + b"\n")  # zoneinfo.available_timezones()
+    return len(zones)
+
+
+def main(lib_dir: str, sysconfigdata: str, zoneinfo: str, out: str) -> None:
     lib = pathlib.Path(lib_dir)
     files = sorted(
         p for p in lib.rglob("*.py")
@@ -58,8 +78,9 @@ def main(lib_dir: str, sysconfigdata: str, out: str) -> None:
             add(zf, rel[:-3] + ".pyc", pyc_bytes(path.read_bytes(), f"{RUNTIME_LIB}/{rel}"))
         sc = pathlib.Path(sysconfigdata)
         add(zf, sc.stem + ".pyc", pyc_bytes(sysconfig_source(sc), f"{RUNTIME_LIB}/{sc.name}"))
+        zones = add_tzdata(zf, pathlib.Path(zoneinfo))
     pathlib.Path(out + ".part").rename(out)
-    print(f"{out}: {len(files) + 1} modules", file=sys.stderr)
+    print(f"{out}: {len(files) + 1} modules, {zones} time zones", file=sys.stderr)
 
 
 if __name__ == "__main__":

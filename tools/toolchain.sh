@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 
 HOST_PACKAGES="clang-19 lld-19 llvm-19 node-acorn cmake ninja-build brotli autoconf automake libtool
-pkg-config dpkg-dev build-essential tcl zlib1g-dev libffi-dev libbz2-dev liblzma-dev libsqlite3-dev"
+pkg-config dpkg-dev build-essential tcl tzdata zlib1g-dev libffi-dev libbz2-dev liblzma-dev libsqlite3-dev"
 
 install_host_packages() {
     local missing=() p
