@@ -3,7 +3,9 @@
 // makes leaks testable: a test reads Module.Handles.live() before and after.
 addToLibrary({
   $Handles: {
-    values: [undefined],
+    // Slot 0 is reserved. (Not `[undefined]`: Emscripten serializes this object, and an
+    // undefined element does not survive that.)
+    values: ['reserved: 0 is no value'],
     free: [],
     count: 0,
     add(value) {

@@ -9,6 +9,20 @@
 
 static char init_error[512];
 
+/* CPython counts C recursion against a compile-time limit (10000 here) sized for native stacks.
+ * Under wasm, each C frame also takes space on the JS engine's stack, whose size the embedder
+ * decides (Node's default is under 1 MiB). JS measures what it has and passes a budget; running
+ * out of it then raises RecursionError instead of killing the runtime. CPython's compiler and
+ * symtable limits are relative to this counter, so they shrink with it. */
+static void
+limit_c_recursion(int budget)
+{
+    PyThreadState *tstate = PyThreadState_Get();
+    if (budget > 0 && budget < tstate->c_recursion_remaining) {
+        tstate->c_recursion_remaining = budget;
+    }
+}
+
 static PyStatus
 configure(PyConfig *config, int argc, char **argv)
 {
@@ -23,7 +37,7 @@ configure(PyConfig *config, int argc, char **argv)
 
 /* Library mode: argv is only sys.argv. Returns NULL, or a message saying why start-up failed. */
 SANGAM_EXPORT const char *
-sangam_init(int argc, char **argv)
+sangam_init(int argc, char **argv, int c_recursion_budget)
 {
     PyConfig config;
     PyConfig_InitPythonConfig(&config);
@@ -40,12 +54,13 @@ sangam_init(int argc, char **argv)
                  status.func ? ": " : "", status.err_msg ? status.err_msg : "unknown error");
         return init_error;
     }
+    limit_c_recursion(c_recursion_budget);
     return NULL;
 }
 
 /* Command-line mode: argv as `python` takes it. Runs to completion and returns the exit status. */
 SANGAM_EXPORT int
-sangam_main(int argc, char **argv)
+sangam_main(int argc, char **argv, int c_recursion_budget)
 {
     PyConfig config;
     PyConfig_InitPythonConfig(&config);
@@ -62,5 +77,6 @@ sangam_main(int argc, char **argv)
                 status.func ? ": " : "", status.err_msg ? status.err_msg : "unknown error");
         return 1;
     }
+    limit_c_recursion(c_recursion_budget);
     return Py_RunMain();
 }
