@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import tty from 'node:tty';
-import { createRuntime, cArgv, mountNodeDir, FatalError } from './runtime.mjs';
+import { createRuntime, cArgv, cRecursionBudget, mountNodeDir, FatalError } from './runtime.mjs';
 import { makeInput, makeOutput } from './streams.mjs';
 
 function writeAll(fd, bytes) {
@@ -75,7 +75,7 @@ async function main() {
   try {
     return runtime.call(() => {
       const [argc, argv] = cArgv(Module, ['python', ...args]);
-      return Module._sangam_main(argc, argv);
+      return Module._sangam_main(argc, argv, cRecursionBudget());
     });
   } catch (e) {
     if (e instanceof FatalError && e.cause?.name === 'ExitStatus') return e.cause.status;

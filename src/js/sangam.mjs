@@ -1,6 +1,7 @@
 // Public JS API: loadSangam() (alias loadPyodide) and the object it resolves to.
 import {
-  createRuntime, cArgv, mountNodeDir, defaultIndexURL, IN_NODE, PythonError, FatalError,
+  createRuntime, cArgv, cRecursionBudget, mountNodeDir, defaultIndexURL, IN_NODE, PythonError,
+  FatalError,
 } from './runtime.mjs';
 import { makeInput, makeOutput } from './streams.mjs';
 
@@ -44,7 +45,7 @@ export async function loadSangam(options = {}) {
   const message = runtime.call(() => {
     const [argc, argv, free] = cArgv(Module, ['python', ...args]);
     try {
-      return Module._sangam_init(argc, argv);
+      return Module._sangam_init(argc, argv, cRecursionBudget());
     } finally {
       free();
     }
@@ -63,17 +64,21 @@ export async function loadSangam(options = {}) {
         throw new Error('runPython: globals and locals need the FFI, which this build does not have yet');
       }
       const filename = opts.filename ?? '<exec>';
-      return runtime.call(() => {
+      const [status, value] = runtime.call(() => {
         const sp = Module.stackSave();
-        const out = Module.stackAlloc(4);
-        const codePtr = Module.stringToUTF8OnStack(code);
-        const namePtr = Module.stringToUTF8OnStack(filename);
-        const status = Module._sangam_run(codePtr, namePtr, out);
-        const value = Module.Handles.take(Module.getValue(out, 'i32'));
-        Module.stackRestore(sp);
-        if (status !== 0) throw value;
-        return value;
+        try {
+          const out = Module.stackAlloc(4);
+          const codePtr = Module.stringToUTF8OnStack(code);
+          const namePtr = Module.stringToUTF8OnStack(filename);
+          const st = Module._sangam_run(codePtr, namePtr, out);
+          return [st, Module.Handles.take(Module.getValue(out, 'i32'))];
+        } finally {
+          Module.stackRestore(sp);
+        }
       });
+      // Thrown outside runtime.call: a Python exception is an ordinary result, not a fatal one.
+      if (status !== 0) throw value;
+      return value;
     },
     setStdout(opts) { runtime.streams.set('stdout', makeOutput(opts ?? { batched: (l) => console.log(l) })); },
     setStderr(opts) { runtime.streams.set('stderr', makeOutput(opts ?? { batched: (l) => console.warn(l) })); },

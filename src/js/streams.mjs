@@ -59,6 +59,8 @@ export function makeOutput(options = {}) {
 
 // Input handler from Pyodide-style options: {stdin} (returns str, bytes, a byte, or null/undefined
 // at end of input), {read(buffer)}, or {error: true}; isatty; autoEOF (default true).
+// Each string is a line: a newline is added when it has none. With autoEOF, a chunk that does not
+// end in a newline (binary data, in practice) is followed by an end of file, so read() returns.
 export function makeInput(options = {}) {
   const { stdin, read, error, isatty = false, autoEOF = true } = options;
   if (error) return { isatty, read() { throw new Error('stdin is closed'); } };
@@ -74,12 +76,13 @@ export function makeInput(options = {}) {
         let v = stdin();
         if (v === null || v === undefined) return 0;
         if (typeof v === 'number') v = new Uint8Array([v]);
-        else if (typeof v === 'string') v = encoder.encode(v);
+        else if (typeof v === 'string') v = encoder.encode(v.endsWith('\n') ? v : v + '\n');
         else if (ArrayBuffer.isView(v)) v = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+        else if (v instanceof ArrayBuffer) v = new Uint8Array(v);
         else throw new TypeError(`stdin() returned ${typeof v}; expected str, bytes, a number or null`);
+        if (v.length === 0) return 0;
         queue = v;
-        if (autoEOF) atEOF = true;
-        if (queue.length === 0) return 0;
+        if (autoEOF && v[v.length - 1] !== 10) atEOF = true;
       }
       const n = Math.min(buf.length, queue.length);
       buf.set(queue.subarray(0, n));
