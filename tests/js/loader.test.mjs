@@ -1,0 +1,151 @@
+// The JS loader API: loadSangam/loadPyodide, runPython results and errors, streams, FS, and the
+// dead state after a fatal error.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { loadSangam, loadPyodide, PythonError, FatalError } from '../../dist/sangam.mjs';
+
+let py;
+const out = [];
+const err = [];
+before(async () => {
+  py = await loadSangam({ stdout: (l) => out.push(l), stderr: (l) => err.push(l) });
+});
+
+test('loadPyodide is the same loader', () => {
+  assert.equal(loadPyodide, loadSangam);
+  assert.match(py.version, /^\d+\.\d+\.\d+/);
+});
+
+test('simple results become JS values', () => {
+  assert.equal(py.runPython('1 + 2'), 3);
+  assert.equal(py.runPython('1.5 * 2'), 3.0);
+  assert.equal(py.runPython('"héllo " + "wörld ✓"'), 'héllo wörld ✓');
+  assert.equal(py.runPython('True'), true);
+  assert.equal(py.runPython('False'), false);
+  assert.equal(py.runPython('None'), undefined);
+  assert.equal(py.runPython('2**53 - 1'), Number.MAX_SAFE_INTEGER);
+  assert.equal(py.runPython('2**100'), 2n ** 100n);
+  assert.equal(py.runPython('-(2**70)'), -(2n ** 70n));
+  assert.ok(Number.isNaN(py.runPython('float("nan")')));
+  assert.equal(py.runPython('x = 5'), undefined);
+  assert.equal(py.runPython('x * 2;'), undefined, 'a trailing semicolon suppresses the value');
+  assert.equal(py.runPython('x * 2  # comment'), 10);
+  assert.equal(py.runPython(''), undefined);
+});
+
+test('other results are opaque but describe themselves', () => {
+  const v = py.runPython('[1, "a", None]');
+  assert.equal(v.type, 'list');
+  assert.equal(String(v), "[1, 'a', None]");
+});
+
+test('state persists in __main__ between calls', () => {
+  py.runPython('import math\ndef area(r):\n    return math.pi * r * r');
+  assert.ok(Math.abs(py.runPython('area(2)') - 4 * Math.PI) < 1e-12);
+});
+
+test('a Python exception becomes a PythonError with type and traceback', () => {
+  assert.throws(() => py.runPython('def f():\n    1/0\nf()', { filename: 'calc.py' }), (e) => {
+    assert.ok(e instanceof PythonError);
+    assert.ok(e instanceof Error);
+    assert.equal(e.type, 'ZeroDivisionError');
+    assert.match(e.message, /^Traceback \(most recent call last\):/);
+    assert.match(e.message, /File "calc.py", line 2, in f/);
+    assert.match(e.message, /ZeroDivisionError: division by zero\n$/);
+    return true;
+  });
+  assert.throws(() => py.runPython('x = ('), (e) => e.type === 'SyntaxError');
+  assert.throws(() => py.runPython('import sys; sys.exit(3)'), (e) => e.type === 'SystemExit');
+  assert.throws(() => py.runPython('raise KeyError("k")'), /KeyError: 'k'/);
+  assert.equal(py.runPython('1 + 1'), 2, 'the runtime is usable after errors');
+});
+
+test('lone surrogates in a result are an error, not garbage', () => {
+  assert.throws(() => py.runPython('"\\ud800"'), (e) => e.type === 'UnicodeEncodeError');
+});
+
+test('stdout and stderr reach the handlers line by line', () => {
+  out.length = 0; err.length = 0;
+  py.runPython('print("one"); print("two", "three"); import sys; print("oops", file=sys.stderr)');
+  assert.deepEqual(out, ['one', 'two three']);
+  assert.deepEqual(err, ['oops']);
+  py.runPython('print("partial", end="")');
+  assert.deepEqual(out, ['one', 'two three', 'partial'], 'a partial line is flushed when the call ends');
+});
+
+test('setStdout with raw and write handlers, and isatty', () => {
+  const bytes = [];
+  py.setStdout({ raw: (b) => bytes.push(b) });
+  py.runPython('print("hi")');
+  assert.deepEqual(bytes, [104, 105, 10]);
+  let got = '';
+  py.setStdout({ write: (buf) => { got += new TextDecoder().decode(buf); return buf.length; }, isatty: true });
+  py.runPython('import sys; print(sys.stdout.isatty(), "é")');
+  assert.equal(got, 'True é\n');
+  py.setStdout({ batched: (l) => out.push(l) });
+  assert.equal(py.runPython('import sys; sys.stdout.isatty()'), false);
+});
+
+test('setStdin feeds input()', () => {
+  const lines = ['first\n', 'second', 'third'];
+  py.setStdin({ stdin: () => lines.shift() ?? null });
+  assert.equal(py.runPython('input() + "|" + input()'), 'first|second');
+  assert.equal(py.runPython('import sys; sys.stdin.readline()'), 'third\n');
+  assert.throws(() => py.runPython('input()'), (e) => e.type === 'EOFError');
+  // Binary chunks without a newline end with EOF (autoEOF), so read() returns.
+  const chunks = [new Uint8Array([104, 105])];
+  py.setStdin({ stdin: () => chunks.shift() });
+  assert.equal(py.runPython('sys.stdin.buffer.read().decode()'), 'hi');
+  py.setStdin({ error: true });
+  assert.throws(() => py.runPython('input()'), (e) => e.type === 'OSError');
+});
+
+test('FS is shared with Python', () => {
+  py.FS.writeFile('/home/pyodide/data.txt', 'from js');
+  assert.equal(py.runPython('open("data.txt").read()'), 'from js');
+  py.runPython('open("/tmp/out.txt", "w").write("from python")');
+  assert.equal(py.FS.readFile('/tmp/out.txt', { encoding: 'utf8' }), 'from python');
+});
+
+test('the host file system is reachable only when mounted', async () => {
+  assert.equal(py.runPython('import os; os.path.exists("/etc/hostname") or os.path.exists("/usr")'), false);
+  const dir = new URL('.', import.meta.url).pathname.replace(/\/$/, '');
+  await py.mountNodeFS('/mnt/tests', dir);
+  assert.equal(py.runPython('"loader.test.mjs" in os.listdir("/mnt/tests")'), true);
+});
+
+test('no handle is left behind', () => {
+  const before = py._liveHandles();
+  for (let i = 0; i < 100; i++) {
+    py.runPython(`${i} + 1`);
+    assert.throws(() => py.runPython('1/0'));
+  }
+  assert.equal(py._liveHandles(), before);
+});
+
+test('args and env options', async () => {
+  const p = await loadSangam({ args: ['a', 'b'], env: { GREETING: 'hi' }, stdout: () => {} });
+  assert.equal(p.runPython('import sys; " ".join(sys.argv[1:])'), 'a b');
+  assert.equal(p.runPython('import os; os.environ["GREETING"]'), 'hi');
+  assert.equal(p.runPython('os.environ["HOME"]'), '/home/pyodide');
+});
+
+test('a fatal error leaves a dead runtime that says why', async () => {
+  const p = await loadSangam({ stdout: () => {}, stderr: () => {} });
+  assert.throws(() => p.runPython('import os; os._exit(3)'), (e) => {
+    assert.ok(e instanceof FatalError);
+    assert.match(e.message, /exited \(status 3\)/);
+    return true;
+  });
+  assert.equal(p.isDead, true);
+  assert.throws(() => p.runPython('1'), /no longer usable.*status 3/);
+  assert.equal(py.runPython('2 + 2'), 4, 'other runtimes are unaffected');
+});
+
+test('CommonJS entry', async () => {
+  const require = createRequire(import.meta.url);
+  const cjs = require('../../dist/sangam.cjs');
+  const p = await cjs.loadPyodide({ stdout: () => {} });
+  assert.equal(p.runPython('6 * 7'), 42);
+});

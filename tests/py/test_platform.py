@@ -1,0 +1,74 @@
+"""The platform as Python sees it: identity, the standard library's C modules, time, files."""
+import os
+import sys
+import tempfile
+import time
+import unittest
+
+
+class PlatformTest(unittest.TestCase):
+    def test_identity(self):
+        self.assertEqual(sys.platform, "emscripten")
+        self.assertEqual(sys.version_info[:3], (3, 13, 5))
+        self.assertEqual(os.name, "posix")
+        import sysconfig
+        self.assertEqual(sysconfig.get_config_var("EXT_SUFFIX"), ".cpython-313-wasm32-emscripten.so")
+        self.assertIn("SIDE_MODULE", sysconfig.get_config_var("LDSHARED"))
+
+    def test_stdlib_is_compiled_zip(self):
+        import json.decoder
+        self.assertEqual(json.decoder.__spec__.origin, "/lib/python313.zip/json/decoder.pyc")
+        self.assertEqual(json.decoder.__spec__.loader.__class__.__name__, "zipimporter")
+        self.assertIn("/lib/python313.zip", sys.path)
+        # Tracebacks name the module's conventional path.
+        self.assertEqual(json.decoder.JSONDecoder.decode.__code__.co_filename,
+                         "/lib/python3.13/json/decoder.py")
+
+    def test_no_host_filesystem_by_default(self):
+        # The runtime sees its own file system: /lib holds the zip and site-packages only.
+        self.assertEqual(sorted(os.listdir("/lib")), ["python3.13", "python313.zip"])
+
+    def test_sleep_takes_the_time_asked(self):
+        t0 = time.monotonic()
+        time.sleep(0.1)
+        elapsed = time.monotonic() - t0
+        self.assertGreaterEqual(elapsed, 0.095)
+        self.assertLess(elapsed, 0.5)
+
+    def test_clocks(self):
+        self.assertGreater(time.time(), 1.7e9)
+        t0 = time.perf_counter_ns()
+        self.assertGreater(time.perf_counter_ns(), t0 - 1)
+
+    def test_utime_after_2038(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "f")
+            open(path, "w").close()
+            when = 4_102_444_800  # 2100-01-01
+            os.utime(path, (when, when))
+            st = os.stat(path)
+            self.assertEqual(st.st_mtime, when)
+            self.assertEqual(st.st_atime, when)
+            os.utime(path, ns=(when * 10**9 + 250_000_000,) * 2)
+            self.assertEqual(os.stat(path).st_mtime_ns, when * 10**9 + 250_000_000)
+            # Emscripten 3.1.69's in-memory file system keeps one timestamp per file: the
+            # later of atime and mtime stands for both.
+            os.utime(path, (when, when + 1))
+            self.assertEqual(os.stat(path).st_mtime, when + 1)
+
+    def test_large_file_offsets(self):
+        # off_t is 64-bit: positions past 4 GiB are representable (the in-memory file system
+        # cannot hold such a file, so nothing is written there).
+        with tempfile.TemporaryFile() as f:
+            self.assertEqual(f.seek(2**32 + 10), 2**32 + 10)
+            self.assertEqual(f.tell(), 2**32 + 10)
+            self.assertEqual(os.lseek(f.fileno(), 2**33, os.SEEK_SET), 2**33)
+
+    def test_environment(self):
+        self.assertIn("HOME", os.environ)
+        os.environ["SANGAM_TEST_VAR"] = "1"
+        self.assertEqual(os.getenv("SANGAM_TEST_VAR"), "1")
+
+
+if __name__ == "__main__":
+    unittest.main()
