@@ -38,28 +38,49 @@ $(BUILD)/pylibs.txt: $(BUILD)/paths.mk
 		print-LIBRARY print-MODLIBS print-LIBS | tr ' ' '\n' | grep -v '^$$' | awk '!seen[$$0]++' \
 		| sed 's|^\([^-/]\)|$(PY_BUILD)/\1|' > $@
 
-LINK_FLAGS := -O2 $(ABI_FLAGS) -sWASM_BIGINT -sMAIN_MODULE=1 \
+LINK_FLAGS := -O2 $(ABI_FLAGS) -sWASM_BIGINT -sMAIN_MODULE=1 -Wl,--wrap=dlopen -Wl,--wrap=ioctl \
 	-sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createSangamModule -sENVIRONMENT=web,worker,node \
 	-sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=33554432 -sMAXIMUM_MEMORY=4294967296 \
 	-sSTACK_SIZE=5242880 -sEXIT_RUNTIME=0 -sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0 \
 	-sFORCE_FILESYSTEM=1 -lnodefs.js -lidbfs.js \
-	-sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE='$$Handles' \
+	-sINCOMING_MODULE_JS_API=locateFile,instantiateWasm,print,printErr,preRun \
+	-sEXPORTED_FUNCTIONS=_malloc,_free -sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE='$$Handles' \
 	-sEXPORTED_RUNTIME_METHODS=FS,ENV,stringToNewUTF8,stringToUTF8OnStack,UTF8ToString,stackSave,stackRestore,stackAlloc,getValue,setValue \
 	$(addprefix --js-library ,$(CORE_JS))
 
-$(DIST)/sangam.asm.mjs: $(CORE_OBJ) $(CORE_JS) $(BUILD)/pylibs.txt
+$(DIST)/sangam.asm.mjs: $(CORE_OBJ) $(CORE_JS) $(BUILD)/pylibs.txt Makefile
 	@mkdir -p $(DIST)
 	$(EMCC:emcc=em++) $(LINK_FLAGS) $(CORE_OBJ) $$(cat $(BUILD)/pylibs.txt) -L$(WASM_LIBS)/lib -o $@
 
 $(DIST)/python_stdlib.zip: tools/stdlib_zip.py $(BUILD)/paths.mk
 	@mkdir -p $(DIST)
 	$(PY_NATIVE)/bin/python3.13 tools/stdlib_zip.py $(PY_SRC)/Lib \
-		$$(ls $(PY_BUILD)/build/lib.*/_sysconfigdata_*.py) $@
+		$$(ls $(PY_BUILD)/build/lib.*/_sysconfigdata_*.py) /usr/share/zoneinfo $@
+
+# Headers for building extension modules out of tree.
+$(DIST)/include/python3.13/pyconfig.h: $(BUILD)/paths.mk
+	rm -rf $(@D) && mkdir -p $(@D)
+	cp -r $(PY_SRC)/Include/. $(@D)/
+	cp $(PY_BUILD)/pyconfig.h $@
 
 JS_SRC := $(wildcard src/js/*.mjs)
-$(DIST)/.stamp: $(DIST)/sangam.asm.mjs $(DIST)/python_stdlib.zip $(JS_SRC) src/js/sangam.cjs
+$(DIST)/.stamp: $(DIST)/sangam.asm.mjs $(DIST)/python_stdlib.zip $(DIST)/include/python3.13/pyconfig.h \
+                $(JS_SRC) src/js/sangam.cjs
 	cp $(JS_SRC) src/js/sangam.cjs $(DIST)/
 	touch $@
 
+test: all
+	tests/run-all.sh
+
+# CPython's own regression suite, module by module (tests/cpython/README.md).
+test-cpython: all
+	$(PY_NATIVE)/bin/python3.13 tests/cpython/run.py --lib $(PY_SRC)/Lib --all
+test-cpython-quick: all
+	$(PY_NATIVE)/bin/python3.13 tests/cpython/run.py --lib $(PY_SRC)/Lib --quick
+
 clean:
 	rm -rf $(BUILD) $(DIST)
+
+bench: all
+	cd bench && npm install --no-audit --no-fund --silent
+	nice node bench/run.mjs
