@@ -3,6 +3,9 @@
 # writes the paths the Makefile needs to the file named by $1 (a make fragment).
 source "$(dirname "$0")/lib.sh"
 out=$1
+# One build at a time per cache: a second make waits here rather than rebuild the same entries.
+exec 9>"$SANGAM_CACHE/.setup.lock"
+flock 9
 env_sh=$("$TOOLS_DIR/toolchain.sh")
 libs=$("$TOOLS_DIR/build-libs.sh" "$env_sh")
 native=$("$TOOLS_DIR/build-python.sh" native)
