@@ -30,13 +30,22 @@ def pyc_bytes(source: bytes, runtime_path: str) -> bytes:
     return header + marshal.dumps(code)
 
 
+def without_host_paths(value):
+    """Drops -I/-L flags naming the build machine's cache: they mean nothing to a package build."""
+    if not isinstance(value, str) or "/.cache/sangam" not in value:
+        return value
+    return " ".join(w for w in value.split() if "/.cache/sangam" not in w)
+
+
 def sysconfig_source(path: pathlib.Path) -> bytes:
     scope: dict = {}
     exec(path.read_text(), scope)
-    data = scope["build_time_vars"]
+    data = {k: without_host_paths(v) for k, v in scope["build_time_vars"].items()}
+    link = f"emcc -shared -sSIDE_MODULE=1 {data['LDFLAGS']}".strip()
+    assert all(flag in link for flag in SIDE_MODULE_LINK.split()[1:]), link
     for key in ("LDSHARED", "BLDSHARED"):
-        data[key] = SIDE_MODULE_LINK
-    data["LDCXXSHARED"] = SIDE_MODULE_LINK.replace("emcc", "em++", 1)
+        data[key] = link
+    data["LDCXXSHARED"] = link.replace("emcc", "em++", 1)
     text = "# system configuration of the sangam runtime\nbuild_time_vars = " + repr(data) + "\n"
     return text.encode()
 

@@ -50,6 +50,9 @@ async function main() {
   // Host Python settings name host paths that mean nothing inside the runtime.
   delete env.PYTHONHOME;
   delete env.PYTHONEXECUTABLE;
+  // CPython 3.13's new REPL needs curses and terminfo, which this platform lacks; without this it
+  // warns and falls back to the basic REPL anyway.
+  env.PYTHON_BASIC_REPL ??= '1';
   const winsize = () => [process.stdout.rows ?? 24, process.stdout.columns ?? 80];
   const runtime = await createRuntime({
     env,

@@ -50,6 +50,38 @@ async function readURL(url) {
 // Errno values of Emscripten's libc (musl numbering, not Linux's).
 const ENOSYS = 52;
 const EIO = 29;
+const ENOENT = 44;
+const EINVAL = 28;
+const ENAMETOOLONG = 37;
+const ELOOP = 32;
+const PATH_MAX = 4096;
+const MAXSYMLINKS = 40;
+
+// POSIX behaviour Emscripten 3.1.69's file system gets wrong, mended where it goes wrong.
+function fixFileSystem(FS) {
+  const lookupPath = FS.lookupPath;
+  // FS.readlink resolves the link's target to an absolute path, but readlink(2) returns the
+  // link's contents: `a -> ../b` must read as `../b` (tarfile's extraction filters,
+  // os.path.realpath and shutil depend on it). Both callers want the contents: the readlinkat
+  // syscall, and path lookup, which resolves them against the link's folder itself.
+  FS.readlink = (path) => {
+    const link = lookupPath(path).node; // not a new lookup: part of the caller's, if any
+    if (!link) throw new FS.ErrnoError(ENOENT);
+    if (!link.node_ops.readlink) throw new FS.ErrnoError(EINVAL);
+    return link.node_ops.readlink(link);
+  };
+  // A walk through symlink loops never ends: paths have no length limit, and only links within
+  // links are counted, not links one after another. Like Linux: ENAMETOOLONG for a path of
+  // PATH_MAX bytes or more, ELOOP past MAXSYMLINKS links followed in one lookup. (Lookup calls
+  // itself once for each link it follows, with opts.recurse_count set.)
+  let linksFollowed = 0;
+  FS.lookupPath = (path, opts = {}) => {
+    if (path.length >= PATH_MAX) throw new FS.ErrnoError(ENAMETOOLONG);
+    if (!opts.recurse_count) linksFollowed = 0;
+    else if (++linksFollowed > MAXSYMLINKS) throw new FS.ErrnoError(ELOOP);
+    return lookupPath(path, opts);
+  };
+}
 
 // System calls are JS functions that C calls. Emscripten's turn the errors they expect into
 // -errno and let anything else through, which would unwind C and Python frames. This wraps each
@@ -109,6 +141,7 @@ export async function createRuntime({ indexURL = defaultIndexURL(), env = {}, st
     }],
   })]);
   const { FS } = Module;
+  fixFileSystem(FS);
   FS.mkdirTree(SITE_PACKAGES);
   FS.mkdirTree('/lib/python3.13/lib-dynload');
   FS.mkdirTree(HOME);
@@ -154,14 +187,18 @@ function fatalFrom(e) {
 }
 
 // How deep C code may recurse before CPython raises RecursionError, from the JS stack this
-// thread has: each level of C recursion takes JS engine stack too. Measured with trivial JS
-// frames; one C recursion level costs at most ~4 of them (deepest case seen: comparing nested
-// lists), so a fifth leaves a margin. (main.c applies it.)
+// thread has: each level of C recursion takes JS engine stack too. Measured in trivial JS frames
+// (about 72 bytes each in V8). The costliest unit is the eval loop re-entered from C (a Python
+// function called through functools.lru_cache, say): CPython counts it as 2 units, and while
+// baseline-compiled its wasm frame takes ~2 KB, ~14 trivial frames a unit. Raising
+// RecursionError at the bottom needs room of its own, and so does the JS that calls into Python
+// (reserved: 2000 frames). Hence a twentieth of the rest. (main.c applies it;
+// tests/js/loader.test.mjs and tests/py/test_stdlib.py hold it to account.)
 export function cRecursionBudget() {
   let frames = 0;
   const dive = () => { frames++; dive(); };
   try { dive(); } catch {}
-  return Math.floor(frames / 5);
+  return Math.max(100, Math.floor((frames - 2000) / 20));
 }
 
 // Writes argv into wasm memory as a C array of strings; returns [argc, argv, free].

@@ -81,7 +81,7 @@ def prepare(lib):
 
 def run_module(name, ignore_tests, timeout):
     # No regrtest --timeout: it needs a watchdog thread. The process timeout below bounds a hang.
-    args = [str(SANGAM), "-m", "test", name]
+    args = [str(SANGAM), "-m", "test", name, "-W"]  # -W: a failing test's output goes to the log
     ignores = [t for t in ignore_tests if t.split(".")[0] == name]
     ignorefile = WORK / f".ignore-{name}"
     if ignores:

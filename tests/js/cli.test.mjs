@@ -107,3 +107,15 @@ test('time.sleep(0.1) takes about 0.1 s', () => {
   const r = run(['-c', 'import time; t = time.monotonic(); time.sleep(0.1); print(round(time.monotonic() - t, 1))']);
   assert.equal(r.out, '0.1\n');
 });
+
+test('an interactive session on a terminal', () => {
+  // util-linux `script` gives the CLI a pseudo-terminal of a known size.
+  const input = 'import os, sys\nprint(sys.stdin.isatty(), sys.stdout.isatty(), tuple(os.get_terminal_size()))\n6*7\n';
+  const r = spawnSync('script', ['-qec', `stty cols 77 rows 11; ${SANGAM}`, '/dev/null'],
+    { input, encoding: 'utf8', timeout: 60_000 });
+  const out = r.stdout.replace(/\r/g, '');
+  assert.match(out, /Python 3\.13\.5 .* on emscripten\nType "help"/);
+  assert.doesNotMatch(out, /warning/);
+  assert.match(out, />>> .*True True \(77, 11\)\n/);
+  assert.match(out, />>> 42\n/);
+});
