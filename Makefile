@@ -70,6 +70,7 @@ $(DIST)/.stamp: $(DIST)/sangam.asm.mjs $(DIST)/python_stdlib.zip $(DIST)/include
 	touch $@
 
 test: all
+	tools/test-deps.sh
 	tests/run-all.sh
 
 # CPython's own regression suite, module by module (tests/cpython/README.md).

@@ -124,6 +124,32 @@ test('no handle is left behind', () => {
   assert.equal(py._liveHandles(), before);
 });
 
+test('deep recursion is a RecursionError on the default JS stack, not a dead runtime', () => {
+  const cases = {
+    'nested repr': 'n = []\nfor _ in range(100000): n = [n]\nrepr(n)',
+    'Python through C': 'import functools\n@functools.lru_cache(None)\ndef g(k): return g(k - 1) if k else 0\ng(5000)',
+    'pure Python': 'def f(k): return f(k + 1)\nf(0)',
+    'compiler': 'eval("-" * 5000 + "1")',
+  };
+  for (const [name, code] of Object.entries(cases)) {
+    assert.throws(() => py.runPython(code), (e) => e.type === 'RecursionError', name);
+  }
+  assert.equal(py.runPython('sum(range(10))'), 45);
+});
+
+test('a failing system call is an OSError, not a JS exception through Python', () => {
+  // Sockets need a module Node does not have here ('ws'): the call fails, the runtime goes on.
+  assert.equal(py.runPython(`
+import socket
+try:
+    socket.socketpair()
+    r = "no error"
+except OSError as e:
+    r = e.strerror
+r`), 'Function not implemented');
+  assert.equal(py.runPython('2 * 21'), 42);
+});
+
 test('args and env options', async () => {
   const p = await loadSangam({ args: ['a', 'b'], env: { GREETING: 'hi' }, stdout: () => {} });
   assert.equal(p.runPython('import sys; " ".join(sys.argv[1:])'), 'a b');
