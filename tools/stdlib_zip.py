@@ -2,8 +2,8 @@
 
 Run with the native CPython of the same version as the wasm build, so the bytecode matches:
     python3.13 stdlib_zip.py LIB_DIR SYSCONFIGDATA ZONEINFO_DIR OUT.zip
-Each module is compiled with the path it has inside the runtime (/lib/python3.13/...), so
-tracebacks name that path. The time-zone database (Debian's tzdata, ZONEINFO_DIR) goes in as
+Each module is compiled with the path zipimport gives it inside the runtime
+(/lib/python313.zip/...), so tracebacks, __file__ and co_filename agree. The time-zone database (Debian's tzdata, ZONEINFO_DIR) goes in as
 the `tzdata` package, where zoneinfo looks when the system has no database of its own.
 """
 
@@ -16,7 +16,7 @@ import zipfile
 # Left out: the test suite (run from the source tree instead), GUI toolkits that cannot work in
 # a browser or Node, and the pip bootstrapper.
 EXCLUDE = {"test", "idlelib", "tkinter", "turtledemo", "ensurepip", "site-packages", "__pycache__"}
-RUNTIME_LIB = "/lib/python3.13"
+RUNTIME_ZIP = "/lib/python313.zip"
 # The build leaves these platform settings in sysconfig; side modules need them to link against
 # the main module (same ABI flags, and a real shared-module link command).
 SIDE_MODULE_LINK = "emcc -shared -sSIDE_MODULE=1 -sWASM_BIGINT -fwasm-exceptions -sSUPPORT_LONGJMP=wasm"
@@ -59,18 +59,18 @@ def add(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
 def add_tzdata(zf: zipfile.ZipFile, zoneinfo: pathlib.Path) -> int:
     """Each folder a package (zoneinfo reads zones as package resources), each zone a file."""
     zones = []
-    add(zf, "tzdata/__init__.pyc", pyc_bytes(b"", f"{RUNTIME_LIB}/tzdata/__init__.py"))
+    add(zf, "tzdata/__init__.pyc", pyc_bytes(b"", f"{RUNTIME_ZIP}/tzdata/__init__.py"))
     for path in sorted(zoneinfo.rglob("*")):
         rel = path.relative_to(zoneinfo)
         if rel.parts[0] in ("posix", "right") or path.is_symlink() and not path.exists():
             continue
         name = "tzdata/zoneinfo/" + rel.as_posix()
         if path.is_dir():
-            add(zf, name + "/__init__.pyc", pyc_bytes(b"", f"{RUNTIME_LIB}/{name}/__init__.py"))
+            add(zf, name + "/__init__.pyc", pyc_bytes(b"", f"{RUNTIME_ZIP}/{name}/__init__.py"))
         elif path.read_bytes()[:4] == b"TZif":
             add(zf, name, path.read_bytes())
             zones.append(rel.as_posix())
-    add(zf, "tzdata/zoneinfo/__init__.pyc", pyc_bytes(b"", f"{RUNTIME_LIB}/tzdata/zoneinfo/__init__.py"))
+    add(zf, "tzdata/zoneinfo/__init__.pyc", pyc_bytes(b"", f"{RUNTIME_ZIP}/tzdata/zoneinfo/__init__.py"))
     add(zf, "tzdata/zones", "\n".join(zones).encode() + b"\n")  # zoneinfo.available_timezones()
     return len(zones)
 
@@ -84,9 +84,9 @@ def main(lib_dir: str, sysconfigdata: str, zoneinfo: str, out: str) -> None:
     with zipfile.ZipFile(out + ".part", "w") as zf:
         for path in files:
             rel = path.relative_to(lib).as_posix()
-            add(zf, rel[:-3] + ".pyc", pyc_bytes(path.read_bytes(), f"{RUNTIME_LIB}/{rel}"))
+            add(zf, rel[:-3] + ".pyc", pyc_bytes(path.read_bytes(), f"{RUNTIME_ZIP}/{rel}"))
         sc = pathlib.Path(sysconfigdata)
-        add(zf, sc.stem + ".pyc", pyc_bytes(sysconfig_source(sc), f"{RUNTIME_LIB}/{sc.name}"))
+        add(zf, sc.stem + ".pyc", pyc_bytes(sysconfig_source(sc), f"{RUNTIME_ZIP}/{sc.name}"))
         zones = add_tzdata(zf, pathlib.Path(zoneinfo))
     pathlib.Path(out + ".part").rename(out)
     print(f"{out}: {len(files) + 1} modules, {zones} time zones", file=sys.stderr)

@@ -15,14 +15,15 @@ addToLibrary({
       return ref;
     },
     get(ref) {
-      if (ref <= 0 || ref >= Handles.values.length || Handles.free.includes(ref)) {
+      const value = ref > 0 ? Handles.values[ref] : Handles.FREE;
+      if (value === Handles.FREE || ref >= Handles.values.length) {
         throw new Error(`sangam internal error: bad handle ${ref}`);
       }
-      return Handles.values[ref];
+      return value;
     },
     release(ref) {
-      if (ref <= 0) return;
-      Handles.values[ref] = undefined;
+      if (ref <= 0 || Handles.values[ref] === Handles.FREE) return;
+      Handles.values[ref] = Handles.FREE;
       Handles.free.push(ref);
       Handles.count--;
     },
@@ -34,7 +35,8 @@ addToLibrary({
     },
     live: () => Handles.count,
   },
-  $Handles__postset: 'Module["Handles"] = Handles;',
+  // FREE marks a released slot (a value no caller can hold), so checks cost O(1).
+  $Handles__postset: 'Handles.FREE = Object.freeze({}); Module["Handles"] = Handles;',
 
   sangam_h_string__deps: ['$Handles', '$UTF8ToString'],
   sangam_h_string: (ptr, len) => Handles.add(UTF8ToString(ptr, len)),

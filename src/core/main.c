@@ -32,6 +32,12 @@ configure(PyConfig *config, int argc, char **argv)
     if (PyStatus_Exception(status)) {
         return status;
     }
+    /* The stdlib's conventional folder, though its modules live in the zip: frozen modules get
+     * their __file__ from it, and code finds the stdlib through os.path.dirname(os.__file__). */
+    status = PyConfig_SetString(config, &config->stdlib_dir, L"/lib/python3.13");
+    if (PyStatus_Exception(status)) {
+        return status;
+    }
     return PyConfig_SetBytesArgv(config, argc, argv);
 }
 

@@ -52,9 +52,7 @@ const ENOSYS = 52;
 const EIO = 29;
 const ENOENT = 44;
 const EINVAL = 28;
-const ENAMETOOLONG = 37;
 const ELOOP = 32;
-const PATH_MAX = 4096;
 const MAXSYMLINKS = 40;
 
 // POSIX behaviour Emscripten 3.1.69's file system gets wrong, mended where it goes wrong.
@@ -70,13 +68,14 @@ function fixFileSystem(FS) {
     if (!link.node_ops.readlink) throw new FS.ErrnoError(EINVAL);
     return link.node_ops.readlink(link);
   };
-  // A walk through symlink loops never ends: paths have no length limit, and only links within
-  // links are counted, not links one after another. Like Linux: ENAMETOOLONG for a path of
-  // PATH_MAX bytes or more, ELOOP past MAXSYMLINKS links followed in one lookup. (Lookup calls
-  // itself once for each link it follows, with opts.recurse_count set.)
+  // A walk through a symlink loop never ends: only links within links are counted, not links
+  // one after another. Like Linux: ELOOP past MAXSYMLINKS links followed in one lookup. (Lookup
+  // calls itself once for each link it follows, with opts.recurse_count set.) No PATH_MAX check:
+  // lookups get absolute paths even for dir_fd-relative calls, which Linux allows to go deeper.
+  // /dev/null can be seeked on Linux (every seek lands at 0); Python's seekable() asks.
+  FS.devices[FS.makedev(1, 3)].stream_ops.llseek = () => 0;
   let linksFollowed = 0;
   FS.lookupPath = (path, opts = {}) => {
-    if (path.length >= PATH_MAX) throw new FS.ErrnoError(ENAMETOOLONG);
     if (!opts.recurse_count) linksFollowed = 0;
     else if (++linksFollowed > MAXSYMLINKS) throw new FS.ErrnoError(ELOOP);
     return lookupPath(path, opts);

@@ -65,15 +65,17 @@ export async function loadSangam(options = {}) {
       }
       const filename = opts.filename ?? '<exec>';
       const [status, value] = runtime.call(() => {
-        const sp = Module.stackSave();
+        // On the heap, not the wasm stack: source code can be megabytes.
+        const codePtr = Module.stringToNewUTF8(code);
+        const namePtr = Module.stringToNewUTF8(filename);
+        const out = Module._malloc(4);
         try {
-          const out = Module.stackAlloc(4);
-          const codePtr = Module.stringToUTF8OnStack(code);
-          const namePtr = Module.stringToUTF8OnStack(filename);
           const st = Module._sangam_run(codePtr, namePtr, out);
           return [st, Module.Handles.take(Module.getValue(out, 'i32'))];
         } finally {
-          Module.stackRestore(sp);
+          Module._free(codePtr);
+          Module._free(namePtr);
+          Module._free(out);
         }
       });
       // Thrown outside runtime.call: a Python exception is an ordinary result, not a fatal one.

@@ -40,6 +40,12 @@ test('other results are opaque but describe themselves', () => {
   assert.equal(String(v), "[1, 'a', None]");
 });
 
+test('large sources run (they do not go through the wasm stack)', () => {
+  const big = 'x = [\n' + '    1,\n'.repeat(1_000_000) + ']\nlen(x)';
+  assert.ok(big.length > 7_000_000);
+  assert.equal(py.runPython(big), 1_000_000);
+});
+
 test('state persists in __main__ between calls', () => {
   py.runPython('import math\ndef area(r):\n    return math.pi * r * r');
   assert.ok(Math.abs(py.runPython('area(2)') - 4 * Math.PI) < 1e-12);

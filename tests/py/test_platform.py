@@ -20,9 +20,11 @@ class PlatformTest(unittest.TestCase):
         self.assertEqual(json.decoder.__spec__.origin, "/lib/python313.zip/json/decoder.pyc")
         self.assertEqual(json.decoder.__spec__.loader.__class__.__name__, "zipimporter")
         self.assertIn("/lib/python313.zip", sys.path)
-        # Tracebacks name the module's conventional path.
+        # Tracebacks name the module's path in the zip, as its __file__ does.
         self.assertEqual(json.decoder.JSONDecoder.decode.__code__.co_filename,
-                         "/lib/python3.13/json/decoder.py")
+                         "/lib/python313.zip/json/decoder.py")
+        self.assertEqual(sys._stdlib_dir, "/lib/python3.13")
+        self.assertEqual(os.__file__, "/lib/python3.13/os.py")  # frozen
 
     def test_no_host_filesystem_by_default(self):
         # The runtime sees its own file system: /lib holds the zip and site-packages only.
