@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import tty from 'node:tty';
 import { createRuntime, cArgv, cRecursionBudget, mountNodeDir, FatalError } from './runtime.mjs';
-import { makeInput, makeOutput } from './streams.mjs';
+import { makeInput, makeOutput, nodeStdinReader } from './streams.mjs';
 
 function writeAll(fd, bytes) {
   let done = 0;
@@ -16,18 +16,6 @@ function writeAll(fd, bytes) {
     }
   }
   return bytes.length;
-}
-
-function readStdin(buf) {
-  for (;;) {
-    try {
-      return fs.readSync(0, buf, 0, buf.length, null);
-    } catch (e) {
-      if (e.code === 'EOF') return 0;
-      if (e.code !== 'EAGAIN') throw e;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
-    }
-  }
 }
 
 // The script named on the command line, if any, following CPython's option grammar.
@@ -57,7 +45,7 @@ async function main() {
   const runtime = await createRuntime({
     env,
     streams: {
-      stdin: makeInput({ read: readStdin, isatty: tty.isatty(0) }),
+      stdin: makeInput({ read: nodeStdinReader(fs), isatty: tty.isatty(0) }),
       stdout: { ...makeOutput({ write: (b) => writeAll(1, b), isatty: tty.isatty(1) }), winsize },
       stderr: { ...makeOutput({ write: (b) => writeAll(2, b), isatty: tty.isatty(2) }), winsize },
     },

@@ -3,11 +3,11 @@
 // into C so that nothing thrown inside wasm escapes unexplained.
 import createModule from './sangam.asm.mjs';
 import { installStreams } from './streams.mjs';
+import { fixFileSystem, guardSyscalls } from './posix.mjs';
 
 export const IN_NODE = typeof process === 'object' && process.versions?.node !== undefined &&
   typeof window === 'undefined';
 
-export const LIB = '/lib';
 export const STDLIB_ZIP = '/lib/python313.zip';
 export const SITE_PACKAGES = '/lib/python3.13/site-packages';
 export const HOME = '/home/pyodide';
@@ -47,65 +47,6 @@ async function readURL(url) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-// Errno values of Emscripten's libc (musl numbering, not Linux's).
-const ENOSYS = 52;
-const EIO = 29;
-const ENOENT = 44;
-const EINVAL = 28;
-const ELOOP = 32;
-const MAXSYMLINKS = 40;
-
-// POSIX behaviour Emscripten 3.1.69's file system gets wrong, mended where it goes wrong.
-function fixFileSystem(FS) {
-  const lookupPath = FS.lookupPath;
-  // FS.readlink resolves the link's target to an absolute path, but readlink(2) returns the
-  // link's contents: `a -> ../b` must read as `../b` (tarfile's extraction filters,
-  // os.path.realpath and shutil depend on it). Both callers want the contents: the readlinkat
-  // syscall, and path lookup, which resolves them against the link's folder itself.
-  FS.readlink = (path) => {
-    const link = lookupPath(path).node; // not a new lookup: part of the caller's, if any
-    if (!link) throw new FS.ErrnoError(ENOENT);
-    if (!link.node_ops.readlink) throw new FS.ErrnoError(EINVAL);
-    return link.node_ops.readlink(link);
-  };
-  // A walk through a symlink loop never ends: only links within links are counted, not links
-  // one after another. Like Linux: ELOOP past MAXSYMLINKS links followed in one lookup. (Lookup
-  // calls itself once for each link it follows, with opts.recurse_count set.) No PATH_MAX check:
-  // lookups get absolute paths even for dir_fd-relative calls, which Linux allows to go deeper.
-  // /dev/null can be seeked on Linux (every seek lands at 0); Python's seekable() asks.
-  FS.devices[FS.makedev(1, 3)].stream_ops.llseek = () => 0;
-  let linksFollowed = 0;
-  FS.lookupPath = (path, opts = {}) => {
-    if (!opts.recurse_count) linksFollowed = 0;
-    else if (++linksFollowed > MAXSYMLINKS) throw new FS.ErrnoError(ELOOP);
-    return lookupPath(path, opts);
-  };
-}
-
-// System calls are JS functions that C calls. Emscripten's turn the errors they expect into
-// -errno and let anything else through, which would unwind C and Python frames. This wraps each
-// one so that nothing else crosses either: a capability the host lacks (a Node module that is not
-// there, say, for sockets) is ENOSYS, anything else EIO. The JS error is kept for diagnosis.
-function guardSyscalls(imports, runtimeState) {
-  const env = { ...imports.env };
-  for (const [name, fn] of Object.entries(env)) {
-    if (typeof fn !== 'function' || !(name.startsWith('__syscall_') || name.startsWith('fd_'))) continue;
-    const guarded = function (...args) {
-      try {
-        return fn.apply(this, args);
-      } catch (e) {
-        if (e?.name === 'ExitStatus' || e === 'unwind') throw e;
-        runtimeState.lastSyscallError = { syscall: name, error: e };
-        const missing = e?.code === 'MODULE_NOT_FOUND' || e?.code === 'ERR_MODULE_NOT_FOUND';
-        return -(missing ? ENOSYS : EIO);
-      }
-    };
-    if (fn.sig) guarded.sig = fn.sig;
-    env[name] = guarded;
-  }
-  return { ...imports, env, wasi_snapshot_preview1: env };
-}
-
 async function instantiate(url, imports) {
   if (!IN_NODE && typeof WebAssembly.instantiateStreaming === 'function') {
     return WebAssembly.instantiateStreaming(fetch(url), imports);
@@ -118,7 +59,7 @@ async function instantiate(url, imports) {
 export async function createRuntime({ indexURL = defaultIndexURL(), env = {}, streams }) {
   if (!indexURL.endsWith('/')) indexURL += '/';
   const stdlib = readURL(indexURL + 'python_stdlib.zip');
-  const state = { lastSyscallError: null };
+  const state = { lastSyscallError: null, errno: null };
   let failed;
   const failure = new Promise((_, reject) => { failed = reject; });
   const Module = await Promise.race([failure, createModule({
@@ -140,7 +81,8 @@ export async function createRuntime({ indexURL = defaultIndexURL(), env = {}, st
     }],
   })]);
   const { FS } = Module;
-  fixFileSystem(FS);
+  state.errno = Module.ERRNO_CODES;
+  fixFileSystem(FS, state.errno);
   FS.mkdirTree(SITE_PACKAGES);
   FS.mkdirTree('/lib/python3.13/lib-dynload');
   FS.mkdirTree(HOME);

@@ -3,7 +3,7 @@ import {
   createRuntime, cArgv, cRecursionBudget, mountNodeDir, defaultIndexURL, IN_NODE, PythonError,
   FatalError,
 } from './runtime.mjs';
-import { makeInput, makeOutput } from './streams.mjs';
+import { makeInput, makeOutput, nodeStdinReader } from './streams.mjs';
 
 export const version = '0.1.0';
 export { PythonError, FatalError };
@@ -14,7 +14,7 @@ function defaultStreams(options) {
   const stderr = options.stderr ? out(options.stderr) : out((line) => console.warn(line));
   let stdin;
   if (options.stdin) stdin = makeInput({ stdin: options.stdin });
-  else if (IN_NODE) stdin = makeInput({ read: nodeReadStdin });
+  else if (IN_NODE) stdin = makeInput({ read: nodeStdinReader(nodeFs) });
   else if (typeof globalThis.prompt === 'function') {
     stdin = makeInput({ stdin: () => { const s = globalThis.prompt(); return s === null ? null : s + '\n'; } });
   } else stdin = makeInput({ error: true });
@@ -22,16 +22,6 @@ function defaultStreams(options) {
 }
 
 let nodeFs;
-function nodeReadStdin(buf) {
-  for (;;) {
-    try {
-      return nodeFs.readSync(0, buf, 0, buf.length, null);
-    } catch (e) {
-      if (e.code === 'EOF') return 0;
-      if (e.code !== 'EAGAIN') throw e;
-    }
-  }
-}
 
 export async function loadSangam(options = {}) {
   if (IN_NODE) nodeFs = await import('node:fs');

@@ -92,6 +92,22 @@ export function makeInput(options = {}) {
   };
 }
 
+// A read(buffer) for Node's stdin, given node:fs (not imported here: this file also runs in
+// browsers). Blocks like read(2); a non-blocking stdin that has nothing yet is waited on.
+export function nodeStdinReader(fs) {
+  return (buf) => {
+    for (;;) {
+      try {
+        return fs.readSync(0, buf, 0, buf.length, null);
+      } catch (e) {
+        if (e.code === 'EOF') return 0;
+        if (e.code !== 'EAGAIN') throw e;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      }
+    }
+  };
+}
+
 function concat(chunks) {
   if (chunks.length === 1) return chunks[0];
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
