@@ -31,7 +31,12 @@ sangam_error_to_js(void)
     if (exc == NULL) {
         return sangam_h_python_error("SystemError", "sangam: error reported with no exception set");
     }
-    const char *type = _PyType_Name(Py_TYPE(exc));
+    PyObject *type_name = PyType_GetName(Py_TYPE(exc));
+    const char *type = type_name ? PyUnicode_AsUTF8(type_name) : NULL;
+    if (type == NULL) {
+        PyErr_Clear();
+        type = "BaseException";
+    }
     PyObject *text = format_exception(exc);
     if (text == NULL) {
         /* Formatting failed (out of memory, say): fall back to str(exc), then to the bare type. */
@@ -48,6 +53,7 @@ sangam_error_to_js(void)
     }
     JsRef ref = sangam_h_python_error(type, message);
     Py_XDECREF(text);
+    Py_XDECREF(type_name);
     Py_DECREF(exc);
     return ref;
 }
