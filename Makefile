@@ -10,7 +10,7 @@ BUILD := build
 DIST := dist
 NODE := node
 
-.PHONY: all test test-js test-py test-ext test-cpython test-cpython-quick bench clean
+.PHONY: all test test-cpython test-cpython-quick bench format clean
 all: $(DIST)/.stamp
 
 # Cached external builds; re-run whenever the recipes or the manifest change.
@@ -78,6 +78,10 @@ test-cpython: all
 	$(PY_NATIVE)/bin/python3.13 tests/cpython/run.py --lib $(PY_SRC)/Lib --all
 test-cpython-quick: all
 	$(PY_NATIVE)/bin/python3.13 tests/cpython/run.py --lib $(PY_SRC)/Lib --quick
+
+# C formatting: Debian bookworm's clang-format (14) with the checked-in .clang-format.
+format:
+	clang-format -i --style=file src/core/*.c src/core/*.h tests/ext/*.c
 
 clean:
 	rm -rf $(BUILD) $(DIST)

@@ -16,9 +16,9 @@
 
 void *__real_dlopen(const char *filename, int flags);
 void *__wrap_dlopen(const char *filename, int flags);
-void __dl_seterr(const char *fmt, ...);                   /* Emscripten's libc: sets dlerror() */
-char *sangam_dl_missing_symbol(const char *filename);    /* dynload.js: malloc'd name, or NULL */
-void sangam_dl_forget_failed(const char *filename);      /* dynload.js */
+void __dl_seterr(const char *fmt, ...);               /* Emscripten's libc: sets dlerror() */
+char *sangam_dl_missing_symbol(const char *filename); /* dynload.js: malloc'd name, or NULL */
+void sangam_dl_forget_failed(const char *filename);   /* dynload.js */
 
 void *
 __wrap_dlopen(const char *filename, int flags)

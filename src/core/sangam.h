@@ -17,7 +17,7 @@
 /* Entry points JS calls (src/js/runtime.mjs and friends). None lets a C or Python error escape. */
 SANGAM_EXPORT const char *sangam_init(int argc, char **argv, int c_recursion_budget); /* main.c */
 SANGAM_EXPORT int sangam_main(int argc, char **argv, int c_recursion_budget);         /* main.c */
-SANGAM_EXPORT int sangam_run(const char *code, const char *filename, int32_t *out); /* run.c */
+SANGAM_EXPORT int sangam_run(const char *code, const char *filename, int32_t *out);   /* run.c */
 
 /* A reference to a JS value held in the handle table (handles.c, handles.js). 0 is "no value". */
 typedef int32_t JsRef;
