@@ -55,22 +55,17 @@ install_emscripten() {
 
 main() {
     install_host_packages
-    local binaryen emroot emdir cache
+    local binaryen emroot emdir
     binaryen=$(build_binaryen)
     emroot=$(install_emscripten)
     emdir=$emroot/usr/share/emscripten
-    # The system libraries prebuilt inside the package are the cache; it is read-only in spirit,
-    # but emcc writes lock files and any variant it lacks, so keep a private copy per toolchain.
-    cache=$emroot/cache
-    if [ ! -d "$cache" ]; then
-        cp -a "$emdir/cache" "$cache.part" 2>/dev/null || cp -a /usr/share/emscripten/cache "$cache.part" 2>/dev/null || mkdir -p "$cache.part"
-        mv "$cache.part" "$cache"
-    fi
+    # The system libraries prebuilt inside the package are emcc's cache. The unpacked tree is
+    # this toolchain's own, so emcc may write lock files and any variant it lacks there.
     cat > "$emroot/em_config.py" <<EOF
 LLVM_ROOT = '/usr/lib/llvm-19/bin'
 BINARYEN_ROOT = '$binaryen'
 NODE_JS = '$(command -v node)'
-CACHE = '$cache'
+CACHE = '$emdir/cache'
 FROZEN_CACHE = False
 EOF
     cat > "$SANGAM_CACHE/toolchain/env.sh" <<EOF
