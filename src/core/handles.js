@@ -50,6 +50,4 @@ addToLibrary({
   sangam_h_opaque__deps: ['$Handles', '$UTF8ToString'],
   sangam_h_opaque: (type, repr) =>
     Handles.add(new Module.OpaquePyObject(UTF8ToString(type), UTF8ToString(repr))),
-  sangam_h_release__deps: ['$Handles'],
-  sangam_h_release: (ref) => Handles.release(ref),
 });

@@ -28,7 +28,6 @@ JsRef sangam_h_number(double value);
 JsRef sangam_h_bigint(const char *decimal);
 JsRef sangam_h_constant(int which); /* SANGAM_CONST_* */
 JsRef sangam_h_opaque(const char *type, const char *repr);
-void sangam_h_release(JsRef ref);
 
 enum {
     SANGAM_CONST_UNDEFINED = 1,

@@ -88,6 +88,8 @@ export async function loadSangam(options = {}) {
     },
     get isDead() { return runtime.dead !== null; },
     _liveHandles: () => Module.Handles.live(),
+    // The last JS error a system call turned into an errno ({syscall, error}), for diagnosis.
+    _lastSyscallError: () => runtime.lastSyscallError,
   };
   return api;
 }

@@ -153,6 +153,9 @@ try:
 except OSError as e:
     r = e.strerror
 r`), 'Function not implemented');
+  const last = py._lastSyscallError();
+  assert.match(last.syscall, /^__syscall_/);
+  assert.match(String(last.error), /ws/, 'the JS error that was turned into ENOSYS is kept');
   assert.equal(py.runPython('2 * 21'), 42);
 });
 
