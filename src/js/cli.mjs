@@ -51,11 +51,11 @@ async function main() {
     },
   });
   const cwd = process.cwd();
-  await mountNodeDir(runtime, cwd);
+  mountNodeDir(runtime, cwd);
   const script = scriptArgument(args);
   if (script && fs.existsSync(script)) {
     const dir = path.dirname(fs.realpathSync(script));
-    if (dir !== cwd && !dir.startsWith(cwd + path.sep)) await mountNodeDir(runtime, dir);
+    if (dir !== cwd && !dir.startsWith(cwd + path.sep)) mountNodeDir(runtime, dir);
   }
   try {
     runtime.FS.chdir(cwd);

@@ -152,7 +152,7 @@ export function cArgv(Module, args) {
 }
 
 // Mounts a host directory (Node only) at the same path, or at mountPoint.
-export async function mountNodeDir(runtime, hostPath, mountPoint = hostPath) {
+export function mountNodeDir(runtime, hostPath, mountPoint = hostPath) {
   const { FS, Module } = runtime;
   // The runtime's own trees stay; anything else (even /tmp or /home) may be shadowed by a mount.
   if (mountPoint === '/' || /^\/(lib|dev|proc)(\/|$)/.test(mountPoint)) return false;

@@ -8,27 +8,28 @@ import { makeInput, makeOutput, nodeStdinReader } from './streams.mjs';
 export const version = '0.1.0';
 export { PythonError, FatalError };
 
-function defaultStreams(options) {
-  const out = (fn) => makeOutput({ batched: fn });
-  const stdout = options.stdout ? out(options.stdout) : out((line) => console.log(line));
-  const stderr = options.stderr ? out(options.stderr) : out((line) => console.warn(line));
-  let stdin;
-  if (options.stdin) stdin = makeInput({ stdin: options.stdin });
-  else if (IN_NODE) stdin = makeInput({ read: nodeStdinReader(nodeFs) });
-  else if (typeof globalThis.prompt === 'function') {
-    stdin = makeInput({ stdin: () => { const s = globalThis.prompt(); return s === null ? null : s + '\n'; } });
-  } else stdin = makeInput({ error: true });
-  return { stdin, stdout, stderr };
+// What a stream gets when the caller names no handler (Pyodide's defaults): lines to the console;
+// stdin from the host's stdin in Node (fs: node:fs), prompt() in a browser, else closed.
+function defaultHandler(name, fs) {
+  if (name === 'stdout') return makeOutput({ batched: (line) => console.log(line) });
+  if (name === 'stderr') return makeOutput({ batched: (line) => console.warn(line) });
+  if (fs) return makeInput({ read: nodeStdinReader(fs) });
+  if (typeof globalThis.prompt === 'function') {
+    return makeInput({ stdin: () => { const s = globalThis.prompt(); return s === null ? null : s + '\n'; } });
+  }
+  return makeInput({ error: true });
 }
 
-let nodeFs;
-
 export async function loadSangam(options = {}) {
-  if (IN_NODE) nodeFs = await import('node:fs');
+  const nodeFs = IN_NODE ? await import('node:fs') : null;
   const runtime = await createRuntime({
     indexURL: options.indexURL ?? defaultIndexURL(),
     env: options.env ?? {},
-    streams: defaultStreams(options),
+    streams: {
+      stdin: options.stdin ? makeInput({ stdin: options.stdin }) : defaultHandler('stdin', nodeFs),
+      stdout: options.stdout ? makeOutput({ batched: options.stdout }) : defaultHandler('stdout'),
+      stderr: options.stderr ? makeOutput({ batched: options.stderr }) : defaultHandler('stderr'),
+    },
   });
   const { Module, FS } = runtime;
   const args = options.args ?? [];
@@ -72,17 +73,17 @@ export async function loadSangam(options = {}) {
       if (status !== 0) throw value;
       return value;
     },
-    setStdout(opts) { runtime.streams.set('stdout', makeOutput(opts ?? { batched: (l) => console.log(l) })); },
-    setStderr(opts) { runtime.streams.set('stderr', makeOutput(opts ?? { batched: (l) => console.warn(l) })); },
-    setStdin(opts) { runtime.streams.set('stdin', makeInput(opts ?? {})); },
+    setStdout(opts) { runtime.streams.set('stdout', opts ? makeOutput(opts) : defaultHandler('stdout')); },
+    setStderr(opts) { runtime.streams.set('stderr', opts ? makeOutput(opts) : defaultHandler('stderr')); },
+    setStdin(opts) { runtime.streams.set('stdin', opts ? makeInput(opts) : defaultHandler('stdin', nodeFs)); },
     // Makes a host directory visible to Python (Node only).
-    async mountNodeFS(emscriptenPath, hostPath) {
+    mountNodeFS(emscriptenPath, hostPath) {
       if (!IN_NODE) throw new Error('mountNodeFS works only in Node');
       const { statSync } = nodeFs;
       if (!statSync(hostPath, { throwIfNoEntry: false })?.isDirectory()) {
         throw new Error(`mountNodeFS: ${hostPath} is not a directory`);
       }
-      if (!(await mountNodeDir(runtime, hostPath, emscriptenPath))) {
+      if (!mountNodeDir(runtime, hostPath, emscriptenPath)) {
         throw new Error(`mountNodeFS: cannot mount over ${emscriptenPath}`);
       }
     },
