@@ -1,0 +1,103 @@
+// Chooses the FFI implementation under test (env SANGAM_FFI_IMPL = sangam | pyodide-0.29), loads one
+// runtime per test file, and checks sangam's live handle/proxy counts for leaks.
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+export const IMPL = process.env.SANGAM_FFI_IMPL || 'sangam';
+const KNOWN = ['sangam', 'pyodide-0.29'];
+if (!KNOWN.includes(IMPL)) {
+  throw new Error(`SANGAM_FFI_IMPL must be one of ${KNOWN.join(', ')}, not ${JSON.stringify(IMPL)}`);
+}
+export const isSangam = IMPL === 'sangam';
+export const isPyodide = IMPL === 'pyodide-0.29';
+
+// Output of the runtime, kept so tests can look at what Python printed.
+export const stdout = [];
+export const stderr = [];
+
+let cached;
+
+// One runtime per test file (each file runs in its own process under `node --test`).
+export function load() {
+  if (!cached) cached = loadFresh();
+  return cached;
+}
+
+// A runtime of its own, for tests that must not disturb the shared one.
+export async function loadFresh() {
+  const opts = {
+    stdout: (line) => stdout.push(line),
+    stderr: (line) => stderr.push(line),
+  };
+  if (isPyodide) {
+    const dir = root + 'bench/node_modules/pyodide-0.29/';
+    const { loadPyodide } = await import(dir + 'pyodide.mjs');
+    return loadPyodide({ indexURL: dir, ...opts });
+  }
+  const { loadSangam } = await import(root + 'dist/sangam.mjs');
+  return loadSangam(opts);
+}
+
+// Counts of live JS handles (JS objects referenced from Python) and live PyProxies, or null when
+// the implementation does not expose them (Pyodide).
+export function liveCounts(py) {
+  if (!isSangam) return null;
+  return { handles: py._liveHandles(), proxies: py._livePyProxies() };
+}
+
+function settledCounts(py) {
+  if (!isSangam) return null;
+  py.runPython('import gc; gc.collect()');
+  return liveCounts(py);
+}
+
+// Leak check for a test file: call in beforeEach/afterEach, e.g.
+//   const leaks = leakCheck(py); beforeEach(leaks.before); afterEach(leaks.after);
+// or use the two-function form: const mark = countsBefore(py); ... assertNoLeak(py, mark).
+export function countsBefore(py) {
+  return settledCounts(py);
+}
+
+export function assertNoLeak(py, before, what = 'the test') {
+  if (!isSangam || before == null) return;
+  const after = settledCounts(py);
+  assert.deepEqual(after, before, `${what} left live handles/proxies behind`);
+}
+
+// Installs beforeEach/afterEach hooks checking every test of the file for leaks (sangam only).
+// `getPy` returns the loaded runtime (it is loaded in `before`).
+export function checkLeaks(beforeEach, afterEach, getPy) {
+  let mark = null;
+  beforeEach(() => { mark = countsBefore(getPy()); });
+  afterEach((t) => { assertNoLeak(getPy(), mark, t?.name ? `test "${t.name}"` : 'the test'); });
+}
+
+export const testsDir = here;
+
+// Removes the common leading indentation of a block of Python source (and a leading newline), so
+// tests can indent their Python like the JavaScript around it without relying on runPython to.
+export function dedent(src) {
+  const lines = src.replace(/^\n/, '').replace(/\s+$/, '').split('\n');
+  const indents = lines.filter((l) => l.trim()).map((l) => l.match(/^ */)[0].length);
+  const cut = indents.length ? Math.min(...indents) : 0;
+  return lines.map((l) => l.slice(cut)).join('\n') + '\n';
+}
+
+// Runs Python source whose value is a callable, calls it with `args` and destroys the callable's
+// proxy. The result is returned as is (a PyProxy result is the caller's to destroy).
+export function pycall(py, src, ...args) {
+  const fn = py.runPython(dedent(src));
+  try {
+    return fn(...args);
+  } finally {
+    fn.destroy();
+  }
+}
+
+// Runs dedented Python source.
+export function run(py, src, options) {
+  return options ? py.runPython(dedent(src), options) : py.runPython(dedent(src));
+}
