@@ -1,10 +1,10 @@
 // Benchmarks of sangam against native CPython and two Pyodide releases from npm, measured side
-// by side in one run: start-up, pure-Python speed (bench/py/*.py) and artefact sizes.
-// Prints tables and writes build/bench.json. See bench/README.md.
+// by side in one run: start-up, pure-Python speed (bench/py/*.py), artefact sizes and FFI
+// operations (bench/ffi.mjs). Prints tables and writes build/bench.json. See bench/README.md.
 //
-//   node bench/run.mjs [--quick] [--only startup,speed,size] [--bench nbody,regex]
-//                      [--runtimes native,sangam,pyodide-0.29,pyodide-314] [--json FILE]
-//                      [--native /path/to/python3.13]
+//   node bench/run.mjs [--quick] [--only startup,speed,size,ffi] [--bench nbody,regex]
+//                      [--ffi-ops call_py_js,tojs_ints] [--json FILE] [--native /path/to/python3.13]
+//                      [--runtimes native,sangam,pyodide-0.29,pyodide-314]
 //
 // Every measurement runs in a child process (a fresh `node` or `python3.13`), one at a time.
 // A runtime that fails shows "error [n]: ..." in its cells and the run goes on; the exit status is
@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
+import { OPS as FFI_OPS } from './ffi.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..');
@@ -26,7 +27,7 @@ const MODULES = path.join(HERE, 'node_modules');
 
 function parseArgs(argv) {
   const opts = {
-    quick: false, only: null, bench: null, runtimes: null,
+    quick: false, only: null, bench: null, ffiOps: null, runtimes: null,
     json: path.join(REPO, 'build', 'bench.json'), native: process.env.BENCH_NATIVE_PYTHON ?? null,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -39,12 +40,14 @@ function parseArgs(argv) {
     if (a === '--quick') opts.quick = true;
     else if (a === '--only') opts.only = list();
     else if (a === '--bench') opts.bench = list();
+    else if (a === '--ffi-ops') opts.ffiOps = list();
     else if (a === '--runtimes') opts.runtimes = list();
     else if (a === '--json') opts.json = path.resolve(value());
     else if (a === '--native') opts.native = path.resolve(value());
     else if (a === '-h' || a === '--help') {
-      console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n')
-        .filter((l) => l.startsWith('//')).slice(0, 11).map((l) => l.slice(3)).join('\n'));
+      const lines = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
+      const end = lines.findIndex((l) => !l.startsWith('//'));
+      console.log(lines.slice(0, end).map((l) => l.slice(3)).join('\n'));
       process.exit(0);
     } else throw new Error(`unknown argument: ${a} (try --help)`);
   }
@@ -55,10 +58,14 @@ const OPTS = parseArgs(process.argv.slice(2));
 // --quick is for working on the harness: fewer samples, smaller N, faster brotli. Its figures
 // are not comparable with a full run.
 const CONFIG = OPTS.quick
-  ? { startupSamples: 2, repeats: 1, scale: 0.2, brotliQuality: 5, timeoutMs: 300_000 }
+  ? { startupSamples: 2, repeats: 1, scale: 0.2, brotliQuality: 5, timeoutMs: 300_000,
+    ffiRepeats: 3, ffiScale: 0.2, ffiProcessPerOp: false, ffiTimeoutMs: 120_000 }
   : { startupSamples: 5, repeats: 3, scale: 1, brotliQuality: zlib.constants.BROTLI_MAX_QUALITY,
-    timeoutMs: 600_000 };
-const SECTIONS = OPTS.only ?? ['startup', 'speed', 'size'];
+    timeoutMs: 600_000, ffiRepeats: 5, ffiScale: 1, ffiProcessPerOp: true, ffiTimeoutMs: 120_000 };
+const SECTIONS = OPTS.only ?? ['startup', 'speed', 'size', 'ffi'];
+for (const s of SECTIONS) {
+  if (!['startup', 'speed', 'size', 'ffi'].includes(s)) throw new Error(`unknown section for --only: ${s}`);
+}
 
 // ---------------------------------------------------------------- the runtimes
 
@@ -443,6 +450,63 @@ function measureSizes(runtimes) {
   return results;
 }
 
+// ---------------------------------------------------------------- 4. FFI operations
+
+// The JS runtimes only: native CPython has no FFI. Each operation runs in a fresh process per
+// runtime (round robin over the runtimes); --quick runs all of a runtime's operations in one.
+function ffiOperations() {
+  const names = Object.keys(FFI_OPS);
+  const unknown = (OPTS.ffiOps ?? []).filter((n) => !names.includes(n));
+  if (unknown.length) throw new Error(`unknown FFI operation ${unknown.join(', ')} (known: ${names.join(', ')})`);
+  return names.filter((n) => !OPTS.ffiOps || OPTS.ffiOps.includes(n));
+}
+
+function ffiCommand(rt, ops) {
+  const job = {
+    module: pathToFileURL(rt.module).href, loader: rt.loader, ops,
+    repeats: CONFIG.ffiRepeats, scale: CONFIG.ffiScale,
+  };
+  return ['node', [...rt.nodeFlags, path.join(HERE, 'ffi.mjs'), JSON.stringify(job)]];
+}
+
+async function measureFfi(runtimes) {
+  const jsRuntimes = runtimes.filter((rt) => rt.kind === 'js');
+  const names = ffiOperations();
+  const operations = {};
+  for (const name of names) {
+    const { label, unit } = FFI_OPS[name];
+    operations[name] = { label, unit };
+    for (const rt of jsRuntimes) operations[name][rt.id] = rt.setupError ? { error: rt.setupError } : null;
+  }
+  const batches = CONFIG.ffiProcessPerOp ? names.map((n) => [n]) : [names];
+  for (const batch of batches) {
+    for (const rt of jsRuntimes) {
+      if (rt.setupError) continue;
+      const [cmd, args] = ffiCommand(rt, batch);
+      const res = await runChild(cmd, args, { timeoutMs: CONFIG.ffiTimeoutMs });
+      const results = res.stdout.split('\n').filter((l) => l.startsWith(MARK))
+        .map((l) => JSON.parse(l.slice(MARK.length)));
+      for (const name of batch) {
+        const out = results.find((x) => x.op === name);
+        const cell = operations[name][rt.id] = {};
+        if (!out) cell.error = failure(res, `FFI ${name}`);
+        else if (out.error) cell.error = out.error.trimEnd();
+        else {
+          Object.assign(cell, { per_op_ns: out.per_op_ns, times_ms: out.times_ms, n: out.n });
+          if (out.sharing) cell.sharing = out.sharing;
+        }
+        operations[name].n ??= out?.n;
+        process.stderr.write(cell.error ? 'x' : '.');
+      }
+    }
+  }
+  process.stderr.write('\n');
+  return {
+    runtimes: jsRuntimes.map((rt) => rt.id), repeats: CONFIG.ffiRepeats, scale: CONFIG.ffiScale,
+    process_per: CONFIG.ffiProcessPerOp ? 'operation' : 'runtime', operations,
+  };
+}
+
 // ---------------------------------------------------------------- output
 
 function fmtMs(ms) {
@@ -451,6 +515,11 @@ function fmtMs(ms) {
   return `${ms.toFixed(2)} ms`;
 }
 const fmtS = (s) => fmtMs(s * 1000);
+function fmtNs(ns) {
+  if (ns >= 1e6) return fmtMs(ns / 1e6);
+  if (ns >= 1e3) return `${(ns / 1e3).toFixed(ns >= 1e5 ? 0 : ns >= 1e4 ? 1 : 2)} µs`;
+  return `${ns.toFixed(0)} ns`;
+}
 const fmtRatio = (x) => (x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(2));
 function fmtBytes(n) {
   if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(2)} MiB`;
@@ -618,6 +687,50 @@ function printSizes(runtimes, sizes) {
   ['   ratios < 1: sangam is smaller. Files counted:', ...files]);
 }
 
+// What a write through one side of a buffer showed on the other.
+function fmtSharing(sh) {
+  if (!sh) return '';
+  const yes = (x) => (x === true ? 'yes' : x === false ? 'no' : x);
+  if (sh.js_to_py === true && sh.py_to_js === true) return 'zero-copy (shared both ways)';
+  if (sh.js_to_py === false && sh.py_to_js === false) return 'copy';
+  return `JS write seen by Python: ${yes(sh.js_to_py)}; Python write seen by JS: ${yes(sh.py_to_js)}`;
+}
+
+function printFfi(runtimes, ffi) {
+  const rts = runtimes.filter((rt) => ffi.runtimes.includes(rt.id));
+  const others = rts.some((r) => r.id === 'sangam') ? ratioColumns(rts, ['pyodide-0.29', 'pyodide-314']) : [];
+  const header = ['operation', 'loop', ...rts.map((r) => r.label), ...others.map((id) => ratioLabel(runtimes, id))];
+  const rows = [];
+  const logs = Object.fromEntries(others.map((id) => [id, []]));
+  for (const row of Object.values(ffi.operations)) {
+    const cells = [row.label, row.n ? `${row.n} × ${row.unit}` : ''];
+    for (const rt of rts) {
+      const c = row[rt.id];
+      cells.push(c.error ? errCell(c.error) : fmtNs(c.per_op_ns));
+    }
+    row.ratios = {};
+    for (const id of others) {
+      const x = ratio(row.sangam?.per_op_ns, row[id]?.per_op_ns);
+      row.ratios[id] = x;
+      if (x) logs[id].push(x);
+      cells.push(fmtRatio(x));
+    }
+    rows.push(cells);
+  }
+  const gm = Object.fromEntries(others.map((id) => [id, geomean(logs[id])]));
+  if (others.length) rows.push(['geometric mean', '', ...rts.map(() => ''), ...others.map((id) => fmtRatio(gm[id]))]);
+  ffi.geomean_ratios = gm;
+  printTable(`4. FFI: time per operation, median of ${ffi.repeats} timed loops after a warm-up loop ` +
+    (ffi.process_per === 'operation' ? '(a fresh process per operation and runtime)'
+      : "(each runtime's operations in one process)"), header, rows,
+  ['   ratios: sangam time / other time; < 1: sangam is faster. Native CPython has no FFI.']);
+
+  const shared = Object.values(ffi.operations).filter((row) => rts.some((rt) => row[rt.id]?.sharing));
+  if (!shared.length) return;
+  printTable('   Buffers: does a write through one side show on the other?', ['operation', ...rts.map((r) => r.label)],
+    shared.map((row) => [row.label, ...rts.map((rt) => (row[rt.id].error ? 'error' : fmtSharing(row[rt.id].sharing)))]));
+}
+
 // ---------------------------------------------------------------- main
 
 // When dist/ was last built: a rebuild during the run would mix two builds in the figures.
@@ -674,6 +787,11 @@ async function main() {
     report.sizes = measureSizes(runtimes);
     printSizes(runtimes, report.sizes);
   }
+  if (SECTIONS.includes('ffi')) {
+    process.stderr.write('ffi ');
+    report.ffi = await measureFfi(runtimes);
+    printFfi(runtimes, report.ffi);
+  }
   const versions = runtimes.filter((rt) => report.runtimes[rt.id].python_version)
     .map((rt) => `${rt.label}: Python ${report.runtimes[rt.id].python_version}`);
   if (versions.length) console.log(`\nPython versions: ${versions.join(', ')}`);
@@ -696,6 +814,9 @@ async function main() {
       if (row.sangam?.mismatch) failed.push(`${name}: wrong result ${row.sangam.check}`);
     }
     if (report.sizes?.sangam?.error) failed.push(`sizes: ${shortError(report.sizes.sangam.error)}`);
+    for (const [name, row] of Object.entries(report.ffi?.operations ?? {})) {
+      if (row.sangam?.error) failed.push(`ffi ${name}: ${shortError(row.sangam.error)}`);
+    }
     if (failed.length) {
       console.error(`\nsangam failed:\n  ${failed.join('\n  ')}`);
       process.exitCode = 1;
