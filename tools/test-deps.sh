@@ -1,12 +1,23 @@
 #!/usr/bin/env bash
-# Installs what the tests use beyond the build: Debian's Chromium (tests/browser) and util-linux's
-# `script` (a pseudo-terminal for the REPL test).
+# Installs what the tests use beyond the build: Debian's Chromium (tests/browser), util-linux's
+# `script` (a pseudo-terminal for the REPL test) and, from npm, TypeScript for tests/js/dts.test.mjs
+# (pinned with its checksum in tests/js/package-lock.json, installed into tests/js/node_modules).
 source "$(dirname "$0")/lib.sh"
+
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v script >/dev/null || missing+=(bsdutils)
-[ ${#missing[@]} -eq 0 ] && exit 0
-[ "$(id -u)" = 0 ] || die "need root to apt-get install ${missing[*]}"
-log "installing test dependencies: ${missing[*]}"
-apt-get update -qq >&2
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+command -v npm >/dev/null || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+    [ "$(id -u)" = 0 ] || die "need root to apt-get install ${missing[*]}"
+    log "installing test dependencies: ${missing[*]}"
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+fi
+
+# Exactly what the lock file pins, whenever node_modules is missing or older than the lock file.
+js=$REPO_DIR/tests/js
+if [ ! -f "$js/node_modules/.package-lock.json" ] || [ "$js/package-lock.json" -nt "$js/node_modules/.package-lock.json" ]; then
+    log "installing test dependencies from npm into tests/js/node_modules"
+    (cd "$js" && npm ci --no-audit --no-fund --silent) >&2
+fi
