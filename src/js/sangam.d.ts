@@ -1,5 +1,6 @@
-// TypeScript declarations for sangam's public JS API (sangam.mjs), shaped like Pyodide's so that code typed against Pyodide type-checks unchanged.
+// TypeScript declarations for sangam's public JS API (sangam.mjs), shaped like Pyodide's.
 //
+// Code typed against Pyodide's declarations should type-check against these unchanged.
 // Values exported at run time: loadSangam, loadPyodide, version, PythonError, FatalError. The
 // proxy classes are exported as types only; at run time they are reached through `api.ffi`.
 // tests/js/dts.test.mjs checks these declarations against what dist/sangam.mjs exports.
@@ -170,7 +171,7 @@ export interface ToJsOptions {
  */
 declare class PyProxy {
   static [Symbol.hasInstance](value: any): value is PyProxy;
-  /** The Python type's qualified name, e.g. "builtins.list" → "list". */
+  /** The Python type's name: "list", or "module.Class" for a type outside builtins. */
   readonly type: string;
   /** `str()` of the Python object. */
   toString(): string;

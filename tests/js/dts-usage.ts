@@ -1,4 +1,4 @@
-// Typical uses of sangam's JS API, type-checked (never run) by dts.test.mjs against src/js/sangam.d.ts.
+// Typical uses of sangam's JS API, type-checked (never run) by dts.test.mjs against sangam.d.ts.
 // Lines marked @ts-expect-error must be rejected: they keep the declarations from decaying to `any`.
 import {
   loadSangam, loadPyodide, version, PythonError, FatalError,

@@ -1,4 +1,6 @@
-// Checks the TypeScript declarations src/js/sangam.d.ts against the build: they parse, declare exactly the values dist/sangam.mjs exports and every public member of the loaded API, and type-check tests/js/dts-usage.ts with tsc.
+// Checks the TypeScript declarations src/js/sangam.d.ts against the build and with tsc.
+// They must parse, declare exactly the values dist/sangam.mjs exports and every public member of
+// the loaded API, and type-check tests/js/dts-usage.ts (TypeScript from tools/test-deps.sh).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
