@@ -23,12 +23,12 @@ EMCC = source $(EM_ENV) && emcc
 # One ABI for the main module, the C libraries and every side module (tools/build-python.sh).
 ABI_FLAGS := -fPIC -fwasm-exceptions -sSUPPORT_LONGJMP=wasm
 CORE_CFLAGS := -O2 $(ABI_FLAGS) -I$(PY_SRC)/Include -I$(PY_BUILD) -Wall -Wextra -Wshadow \
-	-Wmissing-prototypes -Wno-unused-parameter -Werror
+	-Wmissing-prototypes -Wno-unused-parameter -Wno-missing-field-initializers -Werror
 CORE_SRC := $(wildcard src/core/*.c)
 CORE_OBJ := $(CORE_SRC:src/core/%.c=$(BUILD)/core/%.o)
 CORE_JS := $(wildcard src/core/*.js)
 
-$(BUILD)/core/%.o: src/core/%.c src/core/sangam.h $(BUILD)/paths.mk
+$(BUILD)/core/%.o: src/core/%.c src/core/sangam.h src/core/flags.h $(BUILD)/paths.mk
 	@mkdir -p $(@D)
 	$(EMCC) $(CORE_CFLAGS) -c $< -o $@
 
@@ -44,7 +44,7 @@ LINK_FLAGS := -O2 $(ABI_FLAGS) -sWASM_BIGINT -sMAIN_MODULE=1 -Wl,--wrap=dlopen -
 	-sSTACK_SIZE=5242880 -sEXIT_RUNTIME=0 -sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0 \
 	-sFORCE_FILESYSTEM=1 -lnodefs.js -lidbfs.js \
 	-sINCOMING_MODULE_JS_API=locateFile,instantiateWasm,print,printErr,preRun \
-	-sEXPORTED_FUNCTIONS=_malloc,_free -sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE='$$Handles,$$SangamErrno' \
+	-sEXPORTED_FUNCTIONS=_malloc,_free -sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE='$$Handles,$$SangamErrno,$$Errors,$$Convert,$$PyProxies,$$JsProxies' \
 	-sEXPORTED_RUNTIME_METHODS=FS,ENV,stringToNewUTF8,stringToUTF8OnStack,UTF8ToString,stackSave,stackRestore,stackAlloc,getValue,setValue \
 	$(addprefix --js-library ,$(CORE_JS))
 
@@ -52,10 +52,12 @@ $(DIST)/sangam.asm.mjs: $(CORE_OBJ) $(CORE_JS) $(BUILD)/pylibs.txt Makefile
 	@mkdir -p $(DIST)
 	$(EMCC:emcc=em++) $(LINK_FLAGS) $(CORE_OBJ) $$(cat $(BUILD)/pylibs.txt) -L$(WASM_LIBS)/lib -o $@
 
-$(DIST)/python_stdlib.zip: tools/stdlib_zip.py $(BUILD)/paths.mk
+# sangam's own Python packages (src/py: pyodide, ...) ship in the same zip as the stdlib.
+PY_PKG_SRC := $(shell find src/py -name '*.py')
+$(DIST)/python_stdlib.zip: tools/stdlib_zip.py $(BUILD)/paths.mk $(PY_PKG_SRC)
 	@mkdir -p $(DIST)
 	$(PY_NATIVE)/bin/python3.13 tools/stdlib_zip.py $(PY_SRC)/Lib \
-		$$(ls $(PY_BUILD)/build/lib.*/_sysconfigdata_*.py) /usr/share/zoneinfo $@
+		$$(ls $(PY_BUILD)/build/lib.*/_sysconfigdata_*.py) /usr/share/zoneinfo $@ src/py
 
 # Headers for building extension modules out of tree.
 $(DIST)/include/python3.13/pyconfig.h: $(BUILD)/paths.mk

@@ -1,10 +1,11 @@
 """Packs CPython's Lib/ into the runtime's standard library zip: compiled .pyc only.
 
 Run with the native CPython of the same version as the wasm build, so the bytecode matches:
-    python3.13 stdlib_zip.py LIB_DIR SYSCONFIGDATA ZONEINFO_DIR OUT.zip
+    python3.13 stdlib_zip.py LIB_DIR SYSCONFIGDATA ZONEINFO_DIR OUT.zip [EXTRA_DIR...]
 Each module is compiled with the path zipimport gives it inside the runtime
 (/lib/python313.zip/...), so tracebacks, __file__ and co_filename agree. The time-zone database (Debian's tzdata, ZONEINFO_DIR) goes in as
-the `tzdata` package, where zoneinfo looks when the system has no database of its own.
+the `tzdata` package, where zoneinfo looks when the system has no database of its own. Each
+EXTRA_DIR (sangam's own Python packages, src/py) is packed the same way as Lib/.
 """
 
 import importlib.util
@@ -75,15 +76,17 @@ def add_tzdata(zf: zipfile.ZipFile, zoneinfo: pathlib.Path) -> int:
     return len(zones)
 
 
-def main(lib_dir: str, sysconfigdata: str, zoneinfo: str, out: str) -> None:
-    lib = pathlib.Path(lib_dir)
-    files = sorted(
-        p for p in lib.rglob("*.py")
-        if not EXCLUDE.intersection(p.relative_to(lib).parts[:-1])
+def sources(root: pathlib.Path) -> list[tuple[pathlib.Path, str]]:
+    return sorted(
+        (p, p.relative_to(root).as_posix()) for p in root.rglob("*.py")
+        if not EXCLUDE.intersection(p.relative_to(root).parts[:-1])
     )
+
+
+def main(lib_dir: str, sysconfigdata: str, zoneinfo: str, out: str, *extra_dirs: str) -> None:
+    files = [f for d in (lib_dir, *extra_dirs) for f in sources(pathlib.Path(d))]
     with zipfile.ZipFile(out + ".part", "w") as zf:
-        for path in files:
-            rel = path.relative_to(lib).as_posix()
+        for path, rel in files:
             add(zf, rel[:-3] + ".pyc", pyc_bytes(path.read_bytes(), f"{RUNTIME_ZIP}/{rel}"))
         sc = pathlib.Path(sysconfigdata)
         add(zf, sc.stem + ".pyc", pyc_bytes(sysconfig_source(sc), f"{RUNTIME_ZIP}/{sc.name}"))

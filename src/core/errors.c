@@ -1,8 +1,13 @@
-/* Python exceptions leaving Python for JS: each becomes a JS PythonError carrying the exception's
- * type name and its formatted traceback, so nothing unwinds across the boundary. */
+/* Exceptions crossing the boundary: Python exceptions become JS errors (PythonError) and JS
+ * errors become Python exceptions (JsException), so nothing unwinds across it. An error that
+ * crosses twice comes back as the object it started as. */
 #include "sangam.h"
 
-JsRef sangam_h_python_error(const char *type, const char *message);
+PyObject *sangam_JsException;
+PyObject *sangam_ConversionError;
+
+/* errors.js: a new PythonError holding a reference to exc (released by a FinalizationRegistry). */
+JsRef sangam_h_python_error(const char *type, const char *message, PyObject *exc);
 
 /* "Traceback (most recent call last): ..." for exc, or NULL with an exception set. */
 static PyObject *
@@ -24,12 +29,33 @@ format_exception(PyObject *exc)
     return text;
 }
 
-JsRef
+/* The JS value a JsException carries, or 0. */
+static JsRef
+js_error_of(PyObject *exc)
+{
+    if (!PyObject_TypeCheck(exc, (PyTypeObject *)sangam_JsException)) {
+        return 0;
+    }
+    PyObject *dict = PyObject_GenericGetDict(exc, NULL);
+    PyObject *js_error = dict ? PyDict_GetItemString(dict, "js_error") : NULL; /* borrowed */
+    Py_XDECREF(dict);
+    PyErr_Clear();
+    return js_error && sangam_jsproxy_check(js_error) ? sangam_h_dup(sangam_jsproxy_ref(js_error))
+                                                      : 0;
+}
+
+SANGAM_EXPORT JsRef
 sangam_error_to_js(void)
 {
     PyObject *exc = PyErr_GetRaisedException();
     if (exc == NULL) {
-        return sangam_h_python_error("SystemError", "sangam: error reported with no exception set");
+        return sangam_h_python_error("SystemError", "sangam: error reported with no exception set",
+                                     NULL);
+    }
+    JsRef original = js_error_of(exc);
+    if (original) {
+        Py_DECREF(exc);
+        return original;
     }
     PyObject *type_name = PyType_GetName(Py_TYPE(exc));
     const char *type = type_name ? PyUnicode_AsUTF8(type_name) : NULL;
@@ -51,9 +77,95 @@ sangam_error_to_js(void)
         PyErr_Clear();
         message = type;
     }
-    JsRef ref = sangam_h_python_error(type, message);
+    JsRef ref = sangam_h_python_error(type, message, exc);
     Py_XDECREF(text);
     Py_XDECREF(type_name);
     Py_DECREF(exc);
     return ref;
+}
+
+/* JS entry: a PythonError that came from Python is raised again as the exception it was. */
+SANGAM_EXPORT void
+sangam_restore_error(PyObject *exc)
+{
+    PyErr_SetRaisedException(Py_NewRef(exc));
+}
+
+/* A JsException for a JS error (steals err); text is String(err), computed by JS (steals). */
+SANGAM_EXPORT void
+sangam_set_js_error_text(JsRef err, JsRef text)
+{
+    PyObject *message = sangam_js_to_py(text);
+    sangam_h_release(text);
+    PyObject *js_error = message ? sangam_jsproxy_wrap(err) : (sangam_h_release(err), NULL);
+    PyObject *exc = js_error ? PyObject_CallOneArg(sangam_JsException, message) : NULL;
+    if (exc != NULL && PyObject_SetAttrString(exc, "js_error", js_error) == 0) {
+        PyErr_SetRaisedException(Py_NewRef(exc));
+    }
+    Py_XDECREF(exc);
+    Py_XDECREF(js_error);
+    Py_XDECREF(message);
+}
+
+/* JS entry: the JS stack ran out while JS ran on behalf of Python. */
+SANGAM_EXPORT void
+sangam_set_stack_overflow(void)
+{
+    PyErr_SetString(PyExc_RecursionError,
+                    "maximum recursion depth exceeded (the JavaScript stack ran out)");
+}
+
+SANGAM_EXPORT void
+sangam_set_stop_async(void)
+{
+    PyErr_SetNone(PyExc_StopAsyncIteration);
+}
+
+/* JsException's properties read the JS error: name, message, stack. */
+static PyObject *
+js_error_attr(PyObject *self, void *name)
+{
+    PyObject *js_error = PyObject_GetAttrString(self, "js_error");
+    if (js_error == NULL) {
+        return NULL;
+    }
+    PyObject *value = PyObject_GetAttrString(js_error, (const char *)name);
+    Py_DECREF(js_error);
+    return value;
+}
+
+static PyGetSetDef js_exception_getset[] = {
+    {"name", js_error_attr, NULL, "The JS error's name.", "name"},
+    {"message", js_error_attr, NULL, "The JS error's message.", "message"},
+    {"stack", js_error_attr, NULL, "The JS error's stack trace.", "stack"},
+    {NULL},
+};
+
+static PyType_Slot js_exception_slots[] = {
+    {Py_tp_doc, "A JavaScript error raised in Python; js_error is the JS value thrown."},
+    {Py_tp_getset, js_exception_getset},
+    {0, NULL},
+};
+
+static PyType_Spec js_exception_spec = {
+    .name = "pyodide.ffi.JsException",
+    .basicsize = 0,
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,
+    .slots = js_exception_slots,
+};
+
+int
+sangam_errors_init(PyObject *module)
+{
+    sangam_JsException = PyType_FromSpecWithBases(&js_exception_spec, PyExc_Exception);
+    if (sangam_JsException == NULL || PyModule_AddObjectRef(module, "JsException",
+                                                            sangam_JsException) < 0) {
+        return -1;
+    }
+    sangam_ConversionError = PyErr_NewExceptionWithDoc(
+        "pyodide.ffi.ConversionError", "A value could not be converted between Python and JS.",
+        NULL, NULL);
+    return sangam_ConversionError ? PyModule_AddObjectRef(module, "ConversionError",
+                                                          sangam_ConversionError)
+                                  : -1;
 }

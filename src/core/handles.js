@@ -1,14 +1,16 @@
 // Handle table: JS values referenced from C by small integers, with free-slot reuse (JS glue for
-// the C declarations in sangam.h). Slot 0 is never used, so 0 can mean "no value". The live count
-// makes leaks testable: a test reads Module.Handles.live() before and after.
+// the C declarations in sangam.h). Slot 0 is never used, so 0 can mean "no value"; slots 1-4 hold
+// undefined, null, true and false for good (JSREF_* in sangam.h) and are never released. The live
+// count makes leaks testable: a test reads Module.Handles.live() before and after.
 addToLibrary({
   $Handles: {
-    // Slot 0 is reserved. (Not `[undefined]`: Emscripten serializes this object, and an
-    // undefined element does not survive that.)
+    // (Not `[undefined, ...]`: Emscripten serializes this object, and an undefined element does
+    // not survive that. The postset fills slots 1-4.)
     values: ['reserved: 0 is no value'],
     free: [],
     count: 0,
     add(value) {
+      if (value === undefined) return 1;
       const ref = Handles.free.length ? Handles.free.pop() : Handles.values.length;
       Handles.values[ref] = value;
       Handles.count++;
@@ -22,7 +24,7 @@ addToLibrary({
       return value;
     },
     release(ref) {
-      if (ref <= 0 || Handles.values[ref] === Handles.FREE) return;
+      if (ref < 5 || Handles.values[ref] === Handles.FREE) return;
       Handles.values[ref] = Handles.FREE;
       Handles.free.push(ref);
       Handles.count--;
@@ -36,7 +38,7 @@ addToLibrary({
     live: () => Handles.count,
   },
   // FREE marks a released slot (a value no caller can hold), so checks cost O(1).
-  $Handles__postset: 'Handles.FREE = Object.freeze({}); Module["Handles"] = Handles;',
+  $Handles__postset: 'Handles.FREE = Object.freeze({}); Handles.values.push(undefined, null, true, false); Module["Handles"] = Handles;',
 
   sangam_h_string__deps: ['$Handles', '$UTF8ToString'],
   sangam_h_string: (ptr, len) => Handles.add(UTF8ToString(ptr, len)),
@@ -44,10 +46,8 @@ addToLibrary({
   sangam_h_number: (value) => Handles.add(value),
   sangam_h_bigint__deps: ['$Handles', '$UTF8ToString'],
   sangam_h_bigint: (ptr) => Handles.add(BigInt(UTF8ToString(ptr))),
-  sangam_h_constant__deps: ['$Handles'],
-  // Order matches SANGAM_CONST_* in sangam.h.
-  sangam_h_constant: (which) => Handles.add([undefined, undefined, null, true, false][which]),
-  sangam_h_opaque__deps: ['$Handles', '$UTF8ToString'],
-  sangam_h_opaque: (type, repr) =>
-    Handles.add(new Module.OpaquePyObject(UTF8ToString(type), UTF8ToString(repr))),
+  sangam_h_dup__deps: ['$Handles'],
+  sangam_h_dup: (ref) => (ref < 5 ? ref : Handles.add(Handles.values[ref])),
+  sangam_h_release__deps: ['$Handles'],
+  sangam_h_release: (ref) => Handles.release(ref),
 });

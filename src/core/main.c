@@ -41,10 +41,22 @@ configure(PyConfig *config, int argc, char **argv)
     return PyConfig_SetBytesArgv(config, argc, argv);
 }
 
+/* The FFI's module is built in; it must be registered before the interpreter starts. */
+static void
+register_builtins(void)
+{
+    static int done;
+    if (!done) {
+        PyImport_AppendInittab("_sangam_ffi", PyInit__sangam_ffi);
+        done = 1;
+    }
+}
+
 /* Library mode: argv is only sys.argv. Returns NULL, or a message saying why start-up failed. */
 SANGAM_EXPORT const char *
 sangam_init(int argc, char **argv, int c_recursion_budget)
 {
+    register_builtins();
     PyConfig config;
     PyConfig_InitPythonConfig(&config);
     config.parse_argv = 0;
@@ -61,6 +73,10 @@ sangam_init(int argc, char **argv, int c_recursion_budget)
         return init_error;
     }
     limit_c_recursion(c_recursion_budget);
+    if (sangam_ffi_start() < 0) {
+        PyErr_Print();
+        return "the FFI did not start (see stderr)";
+    }
     return NULL;
 }
 
@@ -68,6 +84,7 @@ sangam_init(int argc, char **argv, int c_recursion_budget)
 SANGAM_EXPORT int
 sangam_main(int argc, char **argv, int c_recursion_budget)
 {
+    register_builtins();
     PyConfig config;
     PyConfig_InitPythonConfig(&config);
     PyStatus status = configure(&config, argc, argv);
@@ -84,5 +101,9 @@ sangam_main(int argc, char **argv, int c_recursion_budget)
         return 1;
     }
     limit_c_recursion(c_recursion_budget);
+    if (sangam_ffi_start() < 0) {
+        PyErr_Print();
+        return 1;
+    }
     return Py_RunMain();
 }

@@ -30,10 +30,10 @@ compile_ast(PyObject *tree, PyObject *filename, const char *mode)
     return code;
 }
 
-/* Runs code in globals; returns the trailing expression's value (None if there is none), or NULL
+/* Runs code in globals and locals; returns the trailing expression's value (None if there is none), or NULL
  * with an exception set. */
 static PyObject *
-run_code(const char *source, const char *filename, PyObject *globals)
+run_code(const char *source, const char *filename, PyObject *globals, PyObject *locals)
 {
     PyObject *tree = NULL, *body = NULL, *last = NULL, *expr = NULL, *ast_mod = NULL;
     PyObject *fname = NULL, *code = NULL, *result = NULL, *value = NULL;
@@ -75,7 +75,7 @@ run_code(const char *source, const char *filename, PyObject *globals)
     if ((code = compile_ast(tree, fname, "exec")) == NULL) {
         goto done;
     }
-    if ((result = PyEval_EvalCode(code, globals, globals)) == NULL) {
+    if ((result = PyEval_EvalCode(code, globals, locals)) == NULL) {
         goto done;
     }
     if (expr == NULL) {
@@ -86,7 +86,7 @@ run_code(const char *source, const char *filename, PyObject *globals)
     if ((code = compile_ast(expr, fname, "eval")) == NULL) {
         goto done;
     }
-    value = PyEval_EvalCode(code, globals, globals);
+    value = PyEval_EvalCode(code, globals, locals);
 done:
     Py_XDECREF(tree);
     Py_XDECREF(body);
@@ -118,20 +118,22 @@ flush_std_streams(void)
     PyErr_SetRaisedException(exc);
 }
 
-/* Entry point for JS: runs code in __main__. On success stores the result's handle in *out and
- * returns 0; on a Python exception stores a PythonError's handle and returns -1. */
-SANGAM_EXPORT int
-sangam_run(const char *code, const char *filename, JsRef *out)
+/* Entry point for JS (runPython): runs code in globals (default: __main__'s namespace) and
+ * locals (default: globals). Returns the handle of the result, or 0 with the exception set. */
+SANGAM_EXPORT JsRef
+sangam_run(const char *code, const char *filename, PyObject *globals, PyObject *locals)
 {
-    PyObject *main_mod = PyImport_AddModule("__main__"); /* borrowed */
-    PyObject *value = main_mod ? run_code(code, filename, PyModule_GetDict(main_mod)) : NULL;
+    if (globals == NULL) {
+        PyObject *main_mod = PyImport_AddModule("__main__"); /* borrowed */
+        globals = main_mod ? PyModule_GetDict(main_mod) : NULL;
+    } else if (!PyDict_Check(globals)) {
+        PyErr_Format(PyExc_TypeError, "runPython: globals must be a dict, not %.100s",
+                     Py_TYPE(globals)->tp_name);
+        globals = NULL;
+    }
+    PyObject *value = globals ? run_code(code, filename, globals, locals ? locals : globals) : NULL;
     JsRef ref = value ? sangam_py_to_js(value) : 0;
     Py_XDECREF(value);
     flush_std_streams();
-    if (ref == 0) {
-        *out = sangam_error_to_js();
-        return -1;
-    }
-    *out = ref;
-    return 0;
+    return ref;
 }

@@ -27,12 +27,6 @@ Object.defineProperty(PythonError.prototype, 'name', { value: 'PythonError' });
 export class FatalError extends Error {}
 Object.defineProperty(FatalError.prototype, 'name', { value: 'FatalError' });
 
-// A Python object with no JS equivalent yet: its type name and repr.
-export class OpaquePyObject {
-  constructor(type, repr) { this.type = type; this.repr = repr; }
-  toString() { return this.repr; }
-}
-
 export function defaultIndexURL() {
   return new URL('.', import.meta.url).href;
 }
@@ -71,7 +65,7 @@ export async function createRuntime({ indexURL = defaultIndexURL(), env = {}, st
       return {};
     },
     PythonError,
-    OpaquePyObject,
+    FatalError,
     // Emscripten's own console output is only used for its internal diagnostics.
     print: (line) => streams.stdout.write(new TextEncoder().encode(line + '\n')),
     printErr: (line) => streams.stderr.write(new TextEncoder().encode(line + '\n')),
@@ -92,7 +86,8 @@ export async function createRuntime({ indexURL = defaultIndexURL(), env = {}, st
     Module,
     FS,
     streams: installStreams(Module, streams),
-    dead: null,
+    // Set once the runtime cannot go on (see Errors.fatal in src/core/errors.js).
+    get dead() { return Module.sangamDead ?? null; },
     // The last JS error a system call turned into an errno (see guardSyscalls).
     get lastSyscallError() { return state.lastSyscallError; },
     // Calls into C. A JS exception escaping wasm means C code was cut off mid-way (abort,
@@ -106,25 +101,16 @@ export async function createRuntime({ indexURL = defaultIndexURL(), env = {}, st
         // Emscripten's exit() sets the Node process's exit code; the host process is not ours
         // to end. The status travels in the error instead.
         if (IN_NODE) process.exitCode = hostExitCode;
-        runtime.dead = fatalFrom(e);
-        throw runtime.dead;
+        const err = Module.Errors.fatal(e);
+        // Anything else escaping wasm unexplained is fatal too: C was cut off mid-way.
+        if (err === e) throw Module.Errors.fatal(new FatalError(`an unexpected error inside the runtime: ${e?.stack ?? e}`));
+        throw err;
       } finally {
         runtime.streams.flush();
       }
     },
   };
   return runtime;
-}
-
-function fatalFrom(e) {
-  let reason;
-  if (e?.name === 'ExitStatus') reason = `Python exited (status ${e.status})`;
-  else if (e instanceof WebAssembly.RuntimeError) reason = `a fatal error in wasm: ${e.message}`;
-  else if (e instanceof RangeError) reason = `the JS stack ran out inside Python: ${e.message}`;
-  else reason = `an unexpected error inside the runtime: ${e?.stack ?? e}`;
-  const err = new FatalError(`sangam: the runtime is no longer usable: ${reason}`);
-  err.cause = e;
-  return err;
 }
 
 // How deep C code may recurse before CPython raises RecursionError, from the JS stack this

@@ -5,7 +5,6 @@ import {
 } from './runtime.mjs';
 import { makeInput, makeOutput, nodeStdinReader } from './streams.mjs';
 
-export const version = '0.1.0';
 export { PythonError, FatalError };
 
 // What a stream gets when the caller names no handler (Pyodide's defaults): lines to the console;
@@ -43,35 +42,110 @@ export async function loadSangam(options = {}) {
   });
   if (message) throw new FatalError(`sangam: Python did not start: ${Module.UTF8ToString(message)}`);
 
+  const P = Module.PyProxies;
+  const { Handles } = Module;
+  // Calls a C entry point that returns a handle (0: a Python exception is set); returns the
+  // value or throws the Python error. A fatal error inside marks the runtime dead.
+  const callC = (fn) => {
+    const [ok, value] = runtime.call(() => {
+      const ref = fn();
+      return ref ? [true, Handles.take(ref)] : [false, Module.Errors.takePython()];
+    });
+    if (!ok) throw value;
+    return value;
+  };
+  // A string in wasm memory for the duration of f (on the heap: code can be megabytes).
+  const withCString = (str, f) => {
+    const ptr = Module.stringToNewUTF8(str);
+    try {
+      return f(ptr);
+    } finally {
+      Module._free(ptr);
+    }
+  };
+  const pyimport = (name) => withCString(name, (ptr) => callC(() => Module._sangam_pyimport(ptr)));
+  const pointerOf = (proxy, what) => {
+    if (proxy === undefined || proxy === null) return 0;
+    const ptr = P.ptrOf(proxy);
+    if (!ptr) throw new TypeError(`${what} must be a PyProxy of a dict (e.g. pyodide.globals)`);
+    return ptr;
+  };
+  const globals = runtime.call(() => P.wrap(Module._sangam_main_dict(), false));
+  const pyodidePy = pyimport('pyodide');
+  // asyncio's event loop runs on the JS event loop (src/py/pyodide/webloop.py).
+  callC(() => withCString('import pyodide.webloop\npyodide.webloop.install()', (c) =>
+    withCString('<sangam>', (f) => Module._sangam_run(c, f, 0, 0))));
+  let interruptBuffer = null;
+
   const api = {
-    version,
+    version: pyodidePy.__version__,
     FS,
     PythonError,
     FatalError,
+    globals,
+    pyodide_py: pyodidePy,
+    ffi: { ...P.ffi, PythonError },
     _module: Module,
     runPython(code, opts = {}) {
       if (typeof code !== 'string') throw new TypeError('runPython expects a string of Python code');
-      if (opts.globals || opts.locals) {
-        throw new Error('runPython: globals and locals need the FFI, which this build does not have yet');
+      const g = pointerOf(opts.globals, 'globals');
+      const l = pointerOf(opts.locals, 'locals');
+      return withCString(code, (c) => withCString(opts.filename ?? '<exec>', (f) =>
+        callC(() => Module._sangam_run(c, f, g, l))));
+    },
+    // Runs code that may use top-level await; resolves to the last expression's value.
+    async runPythonAsync(code, opts = {}) {
+      if (typeof code !== 'string') throw new TypeError('runPythonAsync expects a string of Python code');
+      const evalCodeAsync = pyimport('pyodide.code').eval_code_async;
+      let coroutine;
+      try {
+        coroutine = evalCodeAsync.callKwargs(code, opts.globals ?? globals, opts.locals, {
+          filename: opts.filename ?? '<exec>',
+        });
+      } finally {
+        evalCodeAsync.destroy();
       }
-      const filename = opts.filename ?? '<exec>';
-      const [status, value] = runtime.call(() => {
-        // On the heap, not the wasm stack: source code can be megabytes.
-        const codePtr = Module.stringToNewUTF8(code);
-        const namePtr = Module.stringToNewUTF8(filename);
-        const out = Module._malloc(4);
-        try {
-          const st = Module._sangam_run(codePtr, namePtr, out);
-          return [st, Module.Handles.take(Module.getValue(out, 'i32'))];
-        } finally {
-          Module._free(codePtr);
-          Module._free(namePtr);
-          Module._free(out);
-        }
-      });
-      // Thrown outside runtime.call: a Python exception is an ordinary result, not a fatal one.
-      if (status !== 0) throw value;
-      return value;
+      try {
+        return await coroutine;
+      } finally {
+        coroutine.destroy();
+      }
+    },
+    pyimport,
+    registerJsModule(name, module) {
+      withCString(name, (ptr) => callC(() => (Module._sangam_register_js_module(ptr, Handles.add(module)) < 0 ? 0 : 1)));
+    },
+    unregisterJsModule(name) {
+      withCString(name, (ptr) => callC(() => (Module._sangam_unregister_js_module(ptr) < 0 ? 0 : 1)));
+    },
+    // Deep conversion of a JS value to Python containers; returns a PyProxy (or the value itself
+    // when it has an implicit conversion).
+    toPy(value, { depth = -1, defaultConverter } = {}) {
+      if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return value;
+      const mark = P.borrowed.length;
+      try {
+        return callC(() => {
+          const ptr = Module.Convert.toPyDeep(value, depth, defaultConverter ?? null);
+          if (!ptr) return 0;
+          try {
+            return Module._sangam_to_js_value(ptr);
+          } finally {
+            P.decref(ptr);
+          }
+        });
+      } finally {
+        P.releaseBorrowed(mark);
+      }
+    },
+    // KeyboardInterrupt from another thread: it writes 2 (SIGINT) into buffer[0].
+    setInterruptBuffer(buffer) {
+      interruptBuffer = buffer ?? null;
+      Module.Py_EmscriptenSignalBuffer = interruptBuffer;
+      Module.HEAP32[Module._Py_EMSCRIPTEN_SIGNAL_HANDLING >> 2] = interruptBuffer ? 1 : 0;
+    },
+    checkInterrupt() {
+      if (!interruptBuffer || interruptBuffer[0] === 0) return;
+      callC(() => (Module._sangam_check_interrupt() < 0 ? 0 : 1));
     },
     setStdout(opts) { runtime.streams.set('stdout', opts ? makeOutput(opts) : defaultHandler('stdout')); },
     setStderr(opts) { runtime.streams.set('stderr', opts ? makeOutput(opts) : defaultHandler('stderr')); },
@@ -88,7 +162,9 @@ export async function loadSangam(options = {}) {
       }
     },
     get isDead() { return runtime.dead !== null; },
-    _liveHandles: () => Module.Handles.live(),
+    // Leak checks: JS values held for C, and PyProxies not yet destroyed.
+    _liveHandles: () => Handles.live(),
+    _livePyProxies: () => P.live,
     // The last JS error a system call turned into an errno ({syscall, error}), for diagnosis.
     _lastSyscallError: () => runtime.lastSyscallError,
   };

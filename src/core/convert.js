@@ -1,0 +1,267 @@
+// JS values as Python values (convert.c does the other direction): the implicit conversions of
+// the type-translation table, the deep conversion behind toPy / JsProxy.to_py, the capability
+// flags that choose a JsProxy's type, and the JS containers convert.c builds for to_js.
+addToLibrary({
+  $Convert: {
+    scratch: 0,
+    scratchSize: 0,
+    // A UTF-8 copy of s in wasm memory (valid until the next call); returns [ptr, length].
+    utf8(s) {
+      const need = s.length * 3 + 1;
+      if (need > Convert.scratchSize) {
+        _free(Convert.scratch);
+        Convert.scratchSize = Math.max(need, 256);
+        Convert.scratch = _malloc(Convert.scratchSize);
+      }
+      return [Convert.scratch, stringToUTF8(s, Convert.scratch, need)];
+    },
+    str(s) {
+      const [ptr, len] = Convert.utf8(s);
+      return _sangam_py_str(ptr, len);
+    },
+    bigint(v) {
+      if (v >= -(2n ** 63n) && v < 2n ** 63n) return _sangam_py_int64(v);
+      const [ptr] = Convert.utf8(v < 0n ? '-' + (-v).toString(16) : v.toString(16));
+      return _sangam_py_int_hex(ptr);
+    },
+    // Implicit conversion: a new reference to a Python object, or 0 with a Python exception set.
+    // Throws for JS errors (destroyed proxies, ...); callers catch them.
+    toPy(v) {
+      switch (typeof v) {
+        case 'string': return Convert.str(v);
+        case 'number': return Number.isSafeInteger(v) && !Object.is(v, -0) ? _sangam_py_int(v) : _sangam_py_float(v);
+        case 'boolean': return _sangam_py_bool(v ? 1 : 0);
+        case 'undefined': return _sangam_py_none();
+        case 'bigint': return Convert.bigint(v);
+      }
+      if (v === null) return _sangam_py_none();
+      const ptr = PyProxies.ptrOf(v);
+      if (ptr) {
+        _Py_IncRef(ptr);
+        return ptr;
+      }
+      return _sangam_jsproxy_new(Handles.add(v), Convert.flags(v), 0);
+    },
+    // What a JS value can do (flags.h, JS_*): chooses its JsProxy's type.
+    flags(v) {
+      let f = 0;
+      const F = Flags;
+      // A PyProxy seen from Python (create_proxy): only whether it can be called matters.
+      if (PyProxies.isPyProxy(v)) return typeof v === 'function' ? F.JS_CALLABLE : 0;
+      if (typeof v === 'function') f |= F.JS_CALLABLE;
+      if (Array.isArray(v)) f |= F.JS_ARRAY | F.JS_LENGTH;
+      else if (ArrayBuffer.isView(v)) f |= F.JS_BUFFER | (v instanceof DataView ? 0 : F.JS_TYPEDARRAY | F.JS_LENGTH);
+      else if (v instanceof ArrayBuffer) f |= F.JS_BUFFER;
+      if (typeof v.get === 'function' && typeof v.has === 'function') {
+        f |= F.JS_MAP;
+        if (typeof v.set === 'function' && typeof v.delete === 'function') f |= F.JS_MUTABLE_MAP;
+      }
+      if (typeof v.size === 'number' || (typeof v.length === 'number' && typeof v !== 'function')) f |= F.JS_LENGTH;
+      if (typeof v[Symbol.iterator] === 'function') f |= F.JS_ITERABLE;
+      if (typeof v[Symbol.asyncIterator] === 'function') f |= F.JS_ASYNC_ITERABLE;
+      if (typeof v.next === 'function') {
+        if (f & F.JS_ASYNC_ITERABLE) f |= F.JS_ASYNC_ITERATOR;
+        else f |= F.JS_ITERATOR;
+      }
+      const tag = v[Symbol.toStringTag];
+      if (tag === 'Generator') f |= F.JS_GENERATOR;
+      else if (tag === 'AsyncGenerator') f |= F.JS_ASYNC_GENERATOR;
+      if (typeof v.then === 'function') f |= F.JS_THENABLE;
+      if (v instanceof Error) f |= F.JS_ERROR;
+      return f;
+    },
+    // Element format and size of a buffer, as Python's struct module spells them.
+    bufferFormat(v) {
+      if (v instanceof ArrayBuffer || v instanceof DataView) return ['B', 1];
+      if (typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer) return ['B', 1];
+      const formats = {
+        Int8Array: 'b', Uint8Array: 'B', Uint8ClampedArray: 'B', Int16Array: 'h', Uint16Array: 'H',
+        Int32Array: 'i', Uint32Array: 'I', Float32Array: 'f', Float64Array: 'd',
+        BigInt64Array: 'q', BigUint64Array: 'Q',
+      };
+      const format = formats[v.constructor?.name] ?? 'B';
+      return [format, v.BYTES_PER_ELEMENT ?? 1];
+    },
+    // (A method, not an object of classes: Emscripten serializes library objects as source.)
+    typedArrayFor: (code) => ({
+      b: Int8Array, B: Uint8Array, c: Uint8Array, h: Int16Array, H: Uint16Array, i: Int32Array,
+      I: Uint32Array, l: Int32Array, L: Uint32Array, q: BigInt64Array, Q: BigUint64Array,
+      n: Int32Array, N: Uint32Array, f: Float32Array, d: Float64Array, '?': Uint8Array,
+    })[code],
+    isPlainObject(v) {
+      const proto = Object.getPrototypeOf(v);
+      return proto === Object.prototype || proto === null;
+    },
+    // Deep conversion (toPy, JsProxy.to_py): Arrays to lists, Maps and plain objects to dicts,
+    // Sets to sets, buffers to memoryviews (copies); the same JS object becomes the same Python
+    // object, so cycles and shared references survive. depth < 0: no limit. converter(value,
+    // convert, cacheConversion) handles what has no Python container (JS API form).
+    toPyDeep(v, depth, converter, cache = new Map()) {
+      if ((typeof v !== 'object' && typeof v !== 'function') || v === null || depth === 0 ||
+          PyProxies.isPyProxy(v)) {
+        return Convert.toPy(v);
+      }
+      const seen = cache.get(v);
+      if (seen) {
+        _Py_IncRef(seen);
+        return seen;
+      }
+      const deeper = (x) => Convert.toPyDeep(x, depth - 1, converter, cache);
+      let result;
+      const fill = (container, add) => {
+        cache.set(v, container);
+        try {
+          add();
+        } catch (e) {
+          _Py_DecRef(container);
+          cache.delete(v);
+          throw e;
+        }
+        return container;
+      };
+      const check = (rc) => {
+        if (rc < 0 || rc === 0 && false) throw Convert.PY_ERROR;
+      };
+      const item = (x) => {
+        const p = deeper(x);
+        if (!p) throw Convert.PY_ERROR;
+        return p;
+      };
+      if (Array.isArray(v)) {
+        result = _sangam_py_list();
+        if (!result) return 0;
+        return fill(result, () => {
+          for (const x of v) check(_sangam_py_list_append(result, item(x)));
+        });
+      }
+      if (v instanceof Map || Convert.isPlainObject(v)) {
+        result = _sangam_py_dict();
+        if (!result) return 0;
+        return fill(result, () => {
+          const entries = v instanceof Map ? v.entries() : Object.entries(v);
+          for (const [k, x] of entries) {
+            const pk = item(k);
+            let px;
+            try {
+              px = item(x);
+            } catch (e) {
+              _Py_DecRef(pk);
+              throw e;
+            }
+            check(_sangam_py_dict_set(result, pk, px));
+          }
+        });
+      }
+      if (v instanceof Set) {
+        result = _sangam_py_set();
+        if (!result) return 0;
+        return fill(result, () => {
+          for (const x of v) check(_sangam_py_set_add(result, item(x)));
+        });
+      }
+      if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) {
+        const [format] = Convert.bufferFormat(v);
+        const bytes = v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+        const ptr = _malloc(bytes.length || 1);
+        HEAPU8.set(bytes, ptr);
+        const [fmt] = Convert.utf8(format);
+        result = _sangam_py_memoryview(ptr, bytes.length, fmt);
+        _free(ptr);
+        if (result) cache.set(v, result);
+        return result;
+      }
+      if (converter) {
+        const convert = (x) => PyProxies.borrow(item(x));
+        const cacheConversion = (input, output) => {
+          const ptr = PyProxies.ptrOf(output);
+          if (ptr) cache.set(input, ptr);
+        };
+        result = Convert.toPy(converter(v, convert, cacheConversion));
+        if (result) cache.set(v, result);
+        return result;
+      }
+      return Convert.toPy(v);
+    },
+    // Thrown inside toPyDeep when a C constructor failed (the Python exception is already set).
+    PY_ERROR: { pythonErrorIsSet: true },
+  },
+  $Convert__deps: ['$Handles', '$Errors', '$PyProxies', '$Flags', 'malloc', 'free', '$stringToUTF8',
+    'sangam_py_str', 'sangam_py_int', 'sangam_py_int64', 'sangam_py_int_hex', 'sangam_py_float',
+    'sangam_py_bool', 'sangam_py_none', 'sangam_py_list', 'sangam_py_list_append', 'sangam_py_dict',
+    'sangam_py_dict_set', 'sangam_py_set', 'sangam_py_set_add', 'sangam_py_memoryview',
+    'sangam_jsproxy_new', 'Py_IncRef', 'Py_DecRef'],
+
+  // Set by C at start-up from flags.h (ffimodule.c): the one source of truth for the numbers.
+  $Flags: {},
+  sangam_js_define_flag__deps: ['$Flags', '$UTF8ToString'],
+  sangam_js_define_flag: (name, value) => { Flags[UTF8ToString(name)] = value; },
+
+  sangam_js_to_py__deps: ['$Convert'],
+  sangam_js_to_py: (ref) => {
+    try {
+      return Convert.toPy(Handles.values[ref]);
+    } catch (e) {
+      Errors.raise(e);
+      return 0;
+    }
+  },
+  // JsProxy.to_py(depth=, default_converter=): a Python default_converter is called with the
+  // value, a convert function and a cache_conversion function, all as proxies.
+  sangam_js_to_py_deep__deps: ['$Convert'],
+  sangam_js_to_py_deep: (ref, depth, pyConverter) => {
+    let converter = null;
+    const mark = PyProxies.borrowed.length;
+    try {
+      if (pyConverter) {
+        _Py_IncRef(pyConverter);
+        converter = PyProxies.wrap(pyConverter, 0);
+      }
+      return Convert.toPyDeep(Handles.values[ref], depth, converter);
+    } catch (e) {
+      if (e !== Convert.PY_ERROR) Errors.raise(e);
+      return 0;
+    } finally {
+      converter?.destroy();
+      PyProxies.releaseBorrowed(mark);
+    }
+  },
+
+  // Builders for convert.c's to_js (handles in, handles out; *_add steal their arguments).
+  sangam_js_array_new__deps: ['$Handles'],
+  sangam_js_array_new: () => Handles.add([]),
+  sangam_js_array_push__deps: ['$Handles'],
+  sangam_js_array_push: (array, item) => {
+    if (!item) return -1;
+    Handles.values[array].push(Handles.take(item));
+    return 0;
+  },
+  sangam_js_map_new__deps: ['$Handles'],
+  sangam_js_map_new: () => Handles.add(new Map()),
+  sangam_js_map_set__deps: ['$Handles'],
+  sangam_js_map_set: (map, key, value) => {
+    Handles.values[map].set(Handles.take(key), Handles.take(value));
+    return 0;
+  },
+  sangam_js_set_new__deps: ['$Handles'],
+  sangam_js_set_new: () => Handles.add(new Set()),
+  sangam_js_set_add__deps: ['$Handles'],
+  sangam_js_set_add: (set, item) => {
+    Handles.values[set].add(Handles.take(item));
+    return 0;
+  },
+  sangam_js_pair__deps: ['$Handles'],
+  sangam_js_pair: (a, b) => Handles.add([Handles.take(a), Handles.take(b)]),
+  sangam_js_typedarray__deps: ['$Convert', '$UTF8ToString'],
+  sangam_js_typedarray: (ptr, nbytes, format) => {
+    try {
+      const code = UTF8ToString(format).replace(/^[@=<>!]/, '');
+      const T = Convert.typedArrayFor(code) ?? Uint8Array;
+      const copy = new T(nbytes / T.BYTES_PER_ELEMENT);
+      new Uint8Array(copy.buffer).set(HEAPU8.subarray(ptr, ptr + nbytes));
+      return Handles.add(copy);
+    } catch (e) {
+      Errors.raise(e);
+      return 0;
+    }
+  },
+});

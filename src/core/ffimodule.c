@@ -1,0 +1,185 @@
+/* The _sangam_ffi module: the C half of pyodide.ffi (to_js, create_proxy, create_once_callable,
+ * destroy_proxies, JS modules) and the FFI's start-up (flags to JS, the `js` module). */
+#include "sangam.h"
+#include "flags.h"
+
+/* convert.js, jsproxy.js, pyproxy.js */
+void sangam_js_define_flag(const char *name, int value);
+JsRef sangam_js_global(void);
+JsRef sangam_js_once_callable(JsRef pyproxy);
+PyObject *sangam_js_method(JsRef obj, const char *name, JsRef arg);
+int sangam_js_flags(JsRef obj);
+void sangam_js_ffi_ready(void);
+
+static int
+sangam_double_proxy_flags(JsRef ref)
+{
+    int flags = sangam_js_flags(ref);
+    return flags < 0 ? 0 : flags | JS_DOUBLE_PROXY;
+}
+
+static PyObject *
+ffi_to_js(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"obj", "depth", "pyproxies", "create_pyproxies", "dict_converter",
+                             "default_converter", "eager_converter", NULL};
+    PyObject *obj, *pyproxies = Py_None, *dict_converter = Py_None, *default_converter = Py_None;
+    PyObject *eager = Py_None;
+    int depth = -1, create = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$iOpOOO:to_js", kwlist, &obj, &depth,
+                                     &pyproxies, &create, &dict_converter, &default_converter,
+                                     &eager)) {
+        return NULL;
+    }
+    if (pyproxies != Py_None && !sangam_jsproxy_check(pyproxies)) {
+        PyErr_SetString(PyExc_TypeError, "to_js: pyproxies must be a JsArray (e.g. js.Array.new())");
+        return NULL;
+    }
+    ToJsOptions options = {
+        depth, create, pyproxies == Py_None ? 0 : sangam_jsproxy_ref(pyproxies),
+        dict_converter == Py_None ? NULL : dict_converter,
+        default_converter == Py_None ? NULL : default_converter,
+    };
+    JsRef ref = sangam_to_js(obj, &options);
+    if (!ref) {
+        return NULL;
+    }
+    PyObject *result = sangam_js_to_py(ref);
+    sangam_h_release(ref);
+    return result;
+}
+
+/* A JsProxy of a new PyProxy of obj, which lives until destroy() (create_proxy). */
+static PyObject *
+ffi_create_proxy(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"obj", "capture_this", "roundtrip", NULL};
+    PyObject *obj;
+    int capture_this = 0, roundtrip = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$pp:create_proxy", kwlist, &obj,
+                                     &capture_this, &roundtrip)) {
+        return NULL;
+    }
+    JsRef ref = sangam_pyproxy_new(obj, 0);
+    PyObject *proxy = ref ? sangam_jsproxy_new(ref, sangam_double_proxy_flags(ref), 0) : NULL;
+    if (proxy == NULL) {
+        return NULL;
+    }
+    ((void)capture_this, (void)roundtrip);
+    return proxy;
+}
+
+static PyObject *
+ffi_create_once_callable(PyObject *module, PyObject *obj)
+{
+    if (!PyCallable_Check(obj)) {
+        PyErr_Format(PyExc_TypeError, "create_once_callable: %R is not callable", obj);
+        return NULL;
+    }
+    JsRef proxy = sangam_pyproxy_new(obj, 0);
+    JsRef once = proxy ? sangam_js_once_callable(proxy) : 0;
+    sangam_h_release(proxy);
+    return once ? sangam_jsproxy_new(once, JS_CALLABLE | JS_ONCE_CALLABLE, 0) : NULL;
+}
+
+static PyObject *
+ffi_destroy_proxies(PyObject *module, PyObject *proxies)
+{
+    if (!sangam_jsproxy_check(proxies)) {
+        PyErr_SetString(PyExc_TypeError, "destroy_proxies: expected a JsArray of PyProxies");
+        return NULL;
+    }
+    return sangam_js_method(sangam_jsproxy_ref(proxies), "sangam:destroy_all", 0);
+}
+
+static PyObject *
+ffi_register_js_module(PyObject *module, PyObject *args)
+{
+    PyObject *name, *value;
+    if (!PyArg_ParseTuple(args, "UO:register_js_module", &name, &value)) {
+        return NULL;
+    }
+    if (!sangam_jsproxy_check(value)) {
+        PyErr_Format(PyExc_TypeError, "register_js_module: %R is not a JsProxy", value);
+        return NULL;
+    }
+    return PyDict_SetItem(PyImport_GetModuleDict(), name, value) < 0 ? NULL : Py_NewRef(Py_None);
+}
+
+static PyObject *
+ffi_unregister_js_module(PyObject *module, PyObject *name)
+{
+    PyObject *modules = PyImport_GetModuleDict();
+    PyObject *value = PyDict_GetItemWithError(modules, name); /* borrowed */
+    if (value == NULL || !sangam_jsproxy_check(value)) {
+        if (!PyErr_Occurred()) {
+            PyErr_Format(PyExc_ValueError, "cannot unregister %R: no JS module by that name", name);
+        }
+        return NULL;
+    }
+    return PyDict_DelItem(modules, name) < 0 ? NULL : Py_NewRef(Py_None);
+}
+
+/* JS entry: registerJsModule(name, value) (steals value). */
+SANGAM_EXPORT int
+sangam_register_js_module(const char *name, JsRef value)
+{
+    PyObject *proxy = sangam_jsproxy_wrap(value);
+    int rc = proxy ? PyDict_SetItemString(PyImport_GetModuleDict(), name, proxy) : -1;
+    Py_XDECREF(proxy);
+    return rc;
+}
+
+SANGAM_EXPORT int
+sangam_unregister_js_module(const char *name)
+{
+    PyObject *key = PyUnicode_FromString(name);
+    PyObject *r = key ? ffi_unregister_js_module(NULL, key) : NULL;
+    Py_XDECREF(key);
+    Py_XDECREF(r);
+    return r ? 0 : -1;
+}
+
+static PyMethodDef ffi_methods[] = {
+    {"to_js", (PyCFunction)(void (*)(void))ffi_to_js, METH_VARARGS | METH_KEYWORDS,
+     "Converts a Python object to JS, deeply: lists and tuples to Arrays, dicts to Maps (or "
+     "dict_converter's result), sets to Sets, buffers to TypedArrays."},
+    {"create_proxy", (PyCFunction)(void (*)(void))ffi_create_proxy, METH_VARARGS | METH_KEYWORDS,
+     "A PyProxy of obj that lives until its destroy() is called."},
+    {"create_once_callable", ffi_create_once_callable, METH_O,
+     "A JS function that calls obj once, then releases it."},
+    {"destroy_proxies", ffi_destroy_proxies, METH_O, "Destroys every PyProxy in a JsArray."},
+    {"register_js_module", ffi_register_js_module, METH_VARARGS,
+     "Makes a JS object importable under name."},
+    {"unregister_js_module", ffi_unregister_js_module, METH_O, "Undoes register_js_module."},
+    {NULL},
+};
+
+static struct PyModuleDef ffi_module = {
+    PyModuleDef_HEAD_INIT, "_sangam_ffi", "The C core of pyodide.ffi.", -1, ffi_methods,
+};
+
+PyMODINIT_FUNC
+PyInit__sangam_ffi(void)
+{
+    PyObject *m = PyModule_Create(&ffi_module);
+    if (m == NULL || sangam_errors_init(m) < 0 || sangam_jsproxy_init(m) < 0) {
+        Py_XDECREF(m);
+        return NULL;
+    }
+    return m;
+}
+
+int
+sangam_ffi_start(void)
+{
+#define DEFINE_FLAG(name, value) sangam_js_define_flag(#name, value);
+    SANGAM_JS_FLAGS(DEFINE_FLAG)
+    SANGAM_PY_FLAGS(DEFINE_FLAG)
+#undef DEFINE_FLAG
+    sangam_js_ffi_ready();
+    PyObject *m = PyImport_ImportModule("_sangam_ffi");
+    Py_XDECREF(m);
+    JsRef global = m ? sangam_js_global() : 0;
+    return global ? sangam_register_js_module("js", global) : -1;
+}

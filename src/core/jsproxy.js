@@ -1,0 +1,423 @@
+// JS glue for jsproxy.c: what each JsProxy operation does to the JS value. Every function here is
+// called from C, catches every JS exception and turns it into a Python one (Errors.raise), then
+// returns the C error value (0 or -1), so nothing unwinds through Python frames.
+addToLibrary({
+  $JsProxies__postset: 'JsProxies.ids = new WeakMap();',
+  $JsProxies: {
+    nextId: 1,
+    // An id per JS object, stable for its life (js_id, hash()).
+    idOf(v) {
+      if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return 0;
+      let id = JsProxies.ids.get(v);
+      if (id === undefined) {
+        id = JsProxies.nextId++;
+        JsProxies.ids.set(v, id);
+      }
+      return id;
+    },
+    size(v) {
+      if (typeof v.size === 'number') return v.size;
+      if (typeof v.length === 'number') return v.length;
+      throw new TypeError(`object of type '${typeof v}' has no len()`);
+    },
+    // Operations of jsproxy.c's helper methods that have no JS method of their own.
+    methods: {
+      'sangam:pop': (a, i) => a.splice(i, 1)[0],
+      'sangam:reversed': (a) => Array.from(a).reverse(),
+      'sangam:count': (a, x) => a.filter((y) => y === x).length,
+      'sangam:insert': (a, [i, x]) => { a.splice(i < 0 ? Math.max(0, a.length + i) : i, 0, x); },
+      'sangam:keys': (m) => Array.from(m.keys()),
+      'sangam:values': (m) => Array.from(m.values()),
+      'sangam:items': (m) => Array.from(m.entries()),
+      'sangam:clear': (m) => m.clear(),
+      // The same for as_object_map() proxies, which look at own properties only.
+      'sangam:okeys': (m) => Object.keys(m),
+      'sangam:ovalues': (m) => Object.values(m),
+      'sangam:oitems': (m) => Object.entries(m),
+      'sangam:oclear': (m) => { for (const k of Object.keys(m)) delete m[k]; },
+      'sangam:unwrap': (p) => p,
+      'sangam:destroy_all': (a) => {
+        for (const p of a) if (PyProxies.isPyProxy(p)) p.destroy();
+      },
+    },
+  },
+  $JsProxies__deps: ['$Handles', '$Errors', '$Convert', '$PyProxies', 'sangam_jsproxy_new',
+    'sangam_future_settle', 'Py_IncRef'],
+
+  sangam_js_global__deps: ['$Handles'],
+  sangam_js_global: () => Handles.add(globalThis),
+  // create_once_callable: a function that calls the PyProxy once, then destroys it.
+  sangam_js_once_callable__deps: ['$PyProxies'],
+  sangam_js_once_callable: (ref) => {
+    const proxy = Handles.values[ref];
+    let used = false;
+    const once = (...args) => {
+      if (used) throw new Error('This function was made by create_once_callable and was already called once.');
+      used = true;
+      try {
+        return proxy(...args);
+      } finally {
+        proxy.destroy();
+      }
+    };
+    once.destroy = () => {
+      if (!used) {
+        used = true;
+        proxy.destroy();
+      }
+    };
+    return Handles.add(once);
+  },
+
+  sangam_js_getattr__deps: ['$JsProxies', '$UTF8ToString'],
+  sangam_js_getattr: (ref, name, len) => {
+    try {
+      const obj = Handles.values[ref];
+      const key = UTF8ToString(name, len);
+      const v = obj[key];
+      if (v === undefined && !(key in obj)) return 0;
+      if (typeof v === 'function') {
+        return _sangam_jsproxy_new(Handles.add(v), Convert.flags(v), Handles.add(obj));
+      }
+      return Convert.toPy(v);
+    } catch (e) {
+      Errors.raise(e);
+      return 0;
+    }
+  },
+  sangam_js_setattr__deps: ['$JsProxies', '$UTF8ToString'],
+  sangam_js_setattr: (ref, name, len, value) => {
+    try {
+      const obj = Handles.values[ref];
+      const key = UTF8ToString(name, len);
+      if (value) obj[key] = Handles.values[value];
+      else if (!delete obj[key]) throw new TypeError(`cannot delete property '${key}'`);
+      return 0;
+    } catch (e) {
+      Errors.raise(e);
+      return -1;
+    }
+  },
+  sangam_js_call__deps: ['$JsProxies', '$PyProxies'],
+  sangam_js_call: (func, thisRef, argv, nargs, kwnames, nkw, mark, construct) => {
+    try {
+      const f = Handles.values[func];
+      const args = new Array(nargs);
+      for (let i = 0; i < nargs; i++) args[i] = Handles.values[HEAP32[(argv >> 2) + i]];
+      if (nkw) {
+        const kwargs = {};
+        for (let i = 0; i < nkw; i++) {
+          kwargs[Handles.values[HEAP32[(kwnames >> 2) + i]]] = Handles.values[HEAP32[(argv >> 2) + nargs + i]];
+        }
+        args.push(kwargs);
+      }
+      let result;
+      if (construct) result = Reflect.construct(f, args);
+      else result = Reflect.apply(f, thisRef ? Handles.values[thisRef] : undefined, args);
+      return Convert.toPy(result);
+    } catch (e) {
+      Errors.raise(e);
+      return 0;
+    } finally {
+      PyProxies.releaseBorrowed(mark);
+    }
+  },
+  sangam_js_repr__deps: ['$JsProxies'],
+  sangam_js_repr: (ref) => {
+    try {
+      const v = Handles.values[ref];
+      let s;
+      try {
+        s = Array.isArray(v) ? `[${v.map((x) => (typeof x === 'string' ? JSON.stringify(x) : String(x))).join(', ')}]` : String(v);
+      } catch {
+        s = Object.prototype.toString.call(v);
+      }
+      return Convert.toPy(s);
+    } catch (e) {
+      Errors.raise(e);
+      return 0;
+    }
+  },
+  sangam_js_equal__deps: ['$Handles'],
+  sangam_js_equal: (a, b) => (Handles.values[a] === Handles.values[b] ? 1 : 0),
+  sangam_js_bool__deps: ['$JsProxies'],
+  sangam_js_bool: (ref) => {
+    try {
+      const v = Handles.values[ref];
+      if (!v) return 0;
+      if (typeof v === 'object') {
+        if (typeof v.size === 'number' && !(v instanceof Blob)) return v.size > 0 ? 1 : 0;
+        if (Array.isArray(v) || ArrayBuffer.isView(v)) return v.length > 0 ? 1 : 0;
+        if (v instanceof ArrayBuffer) return v.byteLength > 0 ? 1 : 0;
+      }
+      return 1;
+    } catch (e) {
+      Errors.raise(e);
+      return -1;
+    }
+  },
+  sangam_js_length__deps: ['$JsProxies'],
+  sangam_js_length: (ref, flags) => {
+    try {
+      const v = Handles.values[ref];
+      if (flags & Flags.JS_OBJECT_MAP) return Object.keys(v).length;
+      return JsProxies.size(v);
+    } catch (e) {
+      Errors.raise(e);
+      return -1;
+    }
+  },
+  sangam_js_typeof__deps: ['$JsProxies'],
+  sangam_js_typeof: (ref) => Convert.toPy(typeof Handles.values[ref]),
+  sangam_js_id__deps: ['$JsProxies'],
+  sangam_js_id: (ref) => JsProxies.idOf(Handles.values[ref]),
+  sangam_js_flags__deps: ['$JsProxies'],
+  sangam_js_flags: (ref) => {
+    try {
+      return Convert.flags(Handles.values[ref]);
+    } catch (e) {
+      Errors.raise(e);
+      return -1;
+    }
+  },
+  sangam_js_subscript__deps: ['$JsProxies'],
+  sangam_js_subscript: (ref, keyRef, flags) => {
+    try {
+      const obj = Handles.values[ref];
+      const key = Handles.values[keyRef];
+      if (flags & (Flags.JS_ARRAY | Flags.JS_TYPEDARRAY)) {
+        return key < JsProxies.size(obj) ? Convert.toPy(obj[key]) : 0;
+      }
+      if (flags & Flags.JS_OBJECT_MAP) {
+        return Object.prototype.hasOwnProperty.call(obj, key) ? Convert.toPy(obj[key]) : 0;
+      }
+      const v = obj.get(key);
+      if (v === undefined && !obj.has(key)) return 0;
+      return Convert.toPy(v);
+    } catch (e) {
+      Errors.raise(e);
+      return 0;
+    }
+  },
+  // Returns 0, -1 on error, 1 when deleting a missing key.
+  sangam_js_ass_subscript__deps: ['$JsProxies'],
+  sangam_js_ass_subscript: (ref, keyRef, valueRef, flags) => {
+    try {
+      const obj = Handles.values[ref];
+      const key = Handles.values[keyRef];
+      const value = Handles.values[valueRef];
+      if (flags & (Flags.JS_ARRAY | Flags.JS_TYPEDARRAY)) {
+        if (valueRef) obj[key] = value;
+        else obj.splice(key, 1);
+      } else if (flags & Flags.JS_OBJECT_MAP) {
+        if (valueRef) obj[key] = value;
+        else if (!Object.prototype.hasOwnProperty.call(obj, key)) return 1;
+        else delete obj[key];
+      } else if (valueRef) {
+        obj.set(key, value);
+      } else if (!obj.delete(key)) {
+        return 1;
+      }
+      return 0;
+    } catch (e) {
+      Errors.raise(e);
+      return -1;
+    }
+  },
+  sangam_js_contains__deps: ['$JsProxies'],
+  sangam_js_contains: (ref, keyRef, flags) => {
+    try {
+      const obj = Handles.values[ref];
+      const key = Handles.values[keyRef];
+      if (flags & Flags.JS_OBJECT_MAP) return Object.prototype.hasOwnProperty.call(obj, key) ? 1 : 0;
+      if (typeof obj.has === 'function') return obj.has(key) ? 1 : 0;
+      if (typeof obj.includes === 'function') return obj.includes(key) ? 1 : 0;
+      throw new TypeError("argument of type 'JsProxy' is not iterable");
+    } catch (e) {
+      Errors.raise(e);
+      return -1;
+    }
+  },
+  sangam_js_iter__deps: ['$JsProxies'],
+  sangam_js_iter: (ref, async) => {
+    try {
+      const obj = Handles.values[ref];
+      const it = async ? obj[Symbol.asyncIterator]() : obj[Symbol.iterator]();
+      return Convert.toPy(it);
+    } catch (e) {
+      Errors.raise(e);
+      return 0;
+    }
+  },
+  // how: 0 next(arg), 1 throw(arg), 2 return(arg). *done is set when the iterator finished.
+  sangam_js_next__deps: ['$JsProxies'],
+  sangam_js_next: (ref, argRef, how, donePtr) => {
+    try {
+      const it = Handles.values[ref];
+      const arg = Handles.values[argRef];
+      let r;
+      if (how === 0) r = argRef === 1 ? it.next() : it.next(arg);
+      else if (how === 1) {
+        if (typeof it.throw !== 'function') throw arg;
+        r = it.throw(arg);
+      } else r = typeof it.return === 'function' ? it.return(arg) : { done: true, value: arg };
+      if (typeof r !== 'object' || r === null) throw new TypeError(`iterator result ${r} is not an object`);
+      HEAP32[donePtr >> 2] = r.done ? 1 : 0;
+      return Convert.toPy(r.value);
+    } catch (e) {
+      Errors.raise(e);
+      return 0;
+    }
+  },
+  // The awaitable of an async iterator's next step: a promise that rejects with STOP_ASYNC
+  // (StopAsyncIteration in Python) when the iterator is done.
+  sangam_js_anext__deps: ['$JsProxies'],
+  sangam_js_anext: (ref, argRef, how) => {
+    try {
+      const it = Handles.values[ref];
+      const arg = Handles.values[argRef];
+      let p;
+      if (how === 0) p = argRef === 1 ? it.next() : it.next(arg);
+      else if (how === 1) p = it.throw(arg);
+      else p = typeof it.return === 'function' ? it.return(arg) : Promise.resolve({ done: true });
+      const step = Promise.resolve(p).then((r) => {
+        if (how === 2) return undefined;
+        if (r.done) throw Errors.STOP_ASYNC;
+        return r.value;
+      });
+      return Convert.toPy(step);
+    } catch (e) {
+      Errors.raise(e);
+      return 0;
+    }
+  },
+  sangam_js_object_items__deps: ['$JsProxies'],
+  sangam_js_object_items: (ref, which) => {
+    try {
+      const obj = Handles.values[ref];
+      const f = [Object.entries, Object.keys, Object.values][which];
+      return Convert.toPy(f(obj));
+    } catch (e) {
+      Errors.raise(e);
+      return 0;
+    }
+  },
+  sangam_js_dir__deps: ['$JsProxies'],
+  sangam_js_dir: (ref) => {
+    try {
+      const names = new Set();
+      for (let o = Handles.values[ref]; o !== null && o !== undefined; o = Object.getPrototypeOf(o)) {
+        for (const k of Object.getOwnPropertyNames(o)) names.add(k);
+        if (o === Object.prototype) break;
+      }
+      return Convert.toPyDeep(Array.from(names), 1, null);
+    } catch (e) {
+      Errors.raise(e);
+      return 0;
+    }
+  },
+  // Settles future (a Python future; its reference is handed over) when the promise settles.
+  sangam_js_await__deps: ['$JsProxies', 'sangam_future_settle'],
+  sangam_js_await: (ref, future) => {
+    try {
+      const settle = (value, rejected) => {
+        if (Module.sangamDead) return;
+        _sangam_future_settle(future, Handles.add(value), rejected);
+      };
+      _Py_IncRef(future);
+      Promise.resolve(Handles.values[ref]).then((v) => settle(v, 0), (e) => settle(e, 1));
+      return 0;
+    } catch (e) {
+      Errors.raise(e);
+      return -1;
+    }
+  },
+  // promise.then/catch/finally with Python callbacks (PyProxies released once settled).
+  sangam_js_then__deps: ['$JsProxies', '$PyProxies'],
+  sangam_js_then: (ref, onF, onR, kind) => {
+    try {
+      const p = Handles.values[ref];
+      const f = Handles.values[onF];
+      const r = Handles.values[onR];
+      const done = () => {
+        for (const x of [f, r]) if (PyProxies.isPyProxy(x)) x.destroy();
+      };
+      const wrap = (cb) => (cb === undefined ? undefined : (v) => {
+        try { return cb(v); } finally { done(); }
+      });
+      let result;
+      if (kind === 0) result = p.then(wrap(f), wrap(r));
+      else if (kind === 1) result = p.catch(wrap(r));
+      else result = p.finally(wrap(f));
+      return Convert.toPy(result);
+    } catch (e) {
+      Errors.raise(e);
+      return 0;
+    }
+  },
+  // info: byteLength, itemsize, format character.
+  sangam_js_buffer_info__deps: ['$JsProxies'],
+  sangam_js_buffer_info: (ref, out) => {
+    try {
+      const v = Handles.values[ref];
+      const [format, itemsize] = Convert.bufferFormat(v);
+      HEAP32[out >> 2] = v.byteLength;
+      HEAP32[(out >> 2) + 1] = itemsize;
+      HEAP32[(out >> 2) + 2] = format.charCodeAt(0);
+      return 0;
+    } catch (e) {
+      Errors.raise(e);
+      return -1;
+    }
+  },
+  sangam_js_buffer_read__deps: ['$JsProxies'],
+  sangam_js_buffer_read: (ref, dst) => {
+    try {
+      const v = Handles.values[ref];
+      const bytes = v instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer)
+        ? new Uint8Array(v) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+      HEAPU8.set(bytes, dst);
+      return 0;
+    } catch (e) {
+      Errors.raise(e);
+      return -1;
+    }
+  },
+  sangam_js_buffer_write__deps: ['$JsProxies'],
+  sangam_js_buffer_write: (ref, src, n) => {
+    try {
+      const v = Handles.values[ref];
+      const bytes = v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+      bytes.set(HEAPU8.subarray(src, src + n));
+      return 0;
+    } catch (e) {
+      Errors.raise(e);
+      return -1;
+    }
+  },
+  sangam_js_array_slice__deps: ['$JsProxies'],
+  sangam_js_array_slice: (ref, start, stop) => {
+    try {
+      return Convert.toPy(Handles.values[ref].slice(start, Math.max(start, stop)));
+    } catch (e) {
+      Errors.raise(e);
+      return 0;
+    }
+  },
+  // obj.name(arg) (arg 0: no argument), or one of JsProxies.methods for "sangam:" names.
+  sangam_js_method__deps: ['$JsProxies', '$UTF8ToString'],
+  sangam_js_method: (ref, name, argRef) => {
+    try {
+      const obj = Handles.values[ref];
+      const key = UTF8ToString(name);
+      const own = JsProxies.methods[key];
+      let r;
+      if (own) r = argRef ? own(obj, Handles.values[argRef]) : own(obj);
+      else r = argRef ? obj[key](Handles.values[argRef]) : obj[key]();
+      return Convert.toPy(r);
+    } catch (e) {
+      Errors.raise(e);
+      return 0;
+    }
+  },
+});

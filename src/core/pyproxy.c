@@ -1,0 +1,406 @@
+/* The C side of PyProxy: the operations JS performs on Python objects it holds (pyproxy.js).
+ * Every entry point here is called from JS with PyObject pointers; results come back as JS
+ * handles, 0 meaning "a Python exception is set" (see sangam.h). */
+#include "sangam.h"
+#include "flags.h"
+
+SANGAM_EXPORT int
+sangam_pyproxy_flags(PyObject *obj)
+{
+    PyTypeObject *t = Py_TYPE(obj);
+    int f = 0;
+    if ((t->tp_as_sequence && t->tp_as_sequence->sq_length) ||
+        (t->tp_as_mapping && t->tp_as_mapping->mp_length)) {
+        f |= PY_LENGTH;
+    }
+    if (t->tp_as_mapping && t->tp_as_mapping->mp_subscript) {
+        f |= PY_GET;
+    }
+    if (t->tp_as_mapping && t->tp_as_mapping->mp_ass_subscript) {
+        f |= PY_SET;
+    }
+    if (t->tp_as_sequence && t->tp_as_sequence->sq_contains) {
+        f |= PY_CONTAINS;
+    }
+    if (t->tp_iter) {
+        f |= PY_ITERABLE;
+    }
+    if (t->tp_iternext && PyIter_Check(obj)) {
+        f |= PY_ITERATOR;
+    }
+    if (t->tp_as_async && t->tp_as_async->am_await) {
+        f |= PY_AWAITABLE;
+    }
+    if (t->tp_as_buffer && t->tp_as_buffer->bf_getbuffer) {
+        f |= PY_BUFFER;
+    }
+    if (t->tp_call) {
+        f |= PY_CALLABLE;
+    }
+    if (t->tp_as_async && t->tp_as_async->am_aiter) {
+        f |= PY_ASYNC_ITERABLE;
+    }
+    if (t->tp_as_async && t->tp_as_async->am_anext) {
+        f |= PY_ASYNC_ITERATOR;
+    }
+    if (PyGen_Check(obj)) {
+        f |= PY_GENERATOR;
+    }
+    if (PyAsyncGen_CheckExact(obj)) {
+        f |= PY_ASYNC_GENERATOR;
+    }
+    if (PySequence_Check(obj) && !PyUnicode_Check(obj) && !PyDict_Check(obj)) {
+        f |= PY_SEQUENCE;
+        if (PyList_Check(obj) || PyByteArray_Check(obj)) {
+            f |= PY_MUTABLE_SEQUENCE;
+        }
+    }
+    if (PyDict_Check(obj)) {
+        f |= PY_DICT;
+    }
+    return f;
+}
+
+/* The result of an operation, as a handle for JS (steals result). */
+static JsRef
+result_to_js(PyObject *result)
+{
+    if (result == NULL) {
+        return 0;
+    }
+    JsRef ref = sangam_py_to_js(result);
+    Py_DECREF(result);
+    return ref;
+}
+
+static PyObject *
+key_from_js(JsRef key)
+{
+    return sangam_js_to_py(key);
+}
+
+SANGAM_EXPORT JsRef
+sangam_pp_getattr(PyObject *obj, const char *name, int len)
+{
+    PyObject *key = PyUnicode_FromStringAndSize(name, len);
+    PyObject *value = key ? PyObject_GetAttr(obj, key) : NULL;
+    Py_XDECREF(key);
+    if (value == NULL && PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        PyErr_Clear();
+        return JSREF_UNDEFINED;
+    }
+    return result_to_js(value);
+}
+
+SANGAM_EXPORT int
+sangam_pp_setattr(PyObject *obj, const char *name, int len, JsRef value)
+{
+    PyObject *key = PyUnicode_FromStringAndSize(name, len);
+    PyObject *v = key && value ? sangam_js_to_py(value) : NULL;
+    int rc = key && (v || !value) ? PyObject_SetAttr(obj, key, v) : -1;
+    Py_XDECREF(key);
+    Py_XDECREF(v);
+    return rc;
+}
+
+/* 1 if obj has the attribute, 0 if not, -1 on error. */
+SANGAM_EXPORT int
+sangam_pp_hasattr(PyObject *obj, const char *name, int len)
+{
+    PyObject *key = PyUnicode_FromStringAndSize(name, len);
+    int rc = key ? PyObject_HasAttrWithError(obj, key) : -1;
+    Py_XDECREF(key);
+    return rc;
+}
+
+/* obj[key]; a missing key gives undefined, as a JS Map's get does. */
+SANGAM_EXPORT JsRef
+sangam_pp_getitem(PyObject *obj, JsRef key)
+{
+    PyObject *k = key_from_js(key);
+    PyObject *value = k ? PyObject_GetItem(obj, k) : NULL;
+    Py_XDECREF(k);
+    if (value == NULL && (PyErr_ExceptionMatches(PyExc_KeyError) ||
+                          PyErr_ExceptionMatches(PyExc_IndexError))) {
+        PyErr_Clear();
+        return JSREF_UNDEFINED;
+    }
+    return result_to_js(value);
+}
+
+SANGAM_EXPORT int
+sangam_pp_setitem(PyObject *obj, JsRef key, JsRef value)
+{
+    PyObject *k = key_from_js(key);
+    PyObject *v = k && value ? sangam_js_to_py(value) : NULL;
+    int rc = k && (v || !value) ? (v ? PyObject_SetItem(obj, k, v) : PyObject_DelItem(obj, k)) : -1;
+    Py_XDECREF(k);
+    Py_XDECREF(v);
+    return rc;
+}
+
+SANGAM_EXPORT int
+sangam_pp_contains(PyObject *obj, JsRef key)
+{
+    PyObject *k = key_from_js(key);
+    int rc = k ? PySequence_Contains(obj, k) : -1;
+    Py_XDECREF(k);
+    return rc;
+}
+
+SANGAM_EXPORT Py_ssize_t
+sangam_pp_length(PyObject *obj)
+{
+    return PyObject_Length(obj);
+}
+
+/* Calls obj with nargs arguments (stolen) followed by the values of kwnames (a tuple, stolen,
+ * or NULL). */
+SANGAM_EXPORT JsRef
+sangam_pp_call(PyObject *obj, PyObject **args, size_t nargs, PyObject *kwnames)
+{
+    size_t nkw = kwnames ? (size_t)PyTuple_GET_SIZE(kwnames) : 0;
+    PyObject *result = NULL;
+    if (!Py_EnterRecursiveCall(" in a call from JavaScript")) {
+        result = PyObject_Vectorcall(obj, args, nargs, kwnames);
+        Py_LeaveRecursiveCall();
+    }
+    for (size_t i = 0; i < nargs + nkw; i++) {
+        Py_DECREF(args[i]);
+    }
+    Py_XDECREF(kwnames);
+    return result_to_js(result);
+}
+
+SANGAM_EXPORT JsRef
+sangam_pp_repr(PyObject *obj, int str)
+{
+    return result_to_js(str ? PyObject_Str(obj) : PyObject_Repr(obj));
+}
+
+/* "module.QualName", or just the name for builtins. */
+SANGAM_EXPORT JsRef
+sangam_pp_type(PyObject *obj)
+{
+    PyObject *name = PyType_GetFullyQualifiedName(Py_TYPE(obj));
+    return result_to_js(name);
+}
+
+SANGAM_EXPORT JsRef
+sangam_pp_iter(PyObject *obj)
+{
+    return result_to_js(PyObject_GetIter(obj));
+}
+
+SANGAM_EXPORT JsRef
+sangam_pp_aiter(PyObject *obj)
+{
+    PyTypeObject *t = Py_TYPE(obj);
+    if (!t->tp_as_async || !t->tp_as_async->am_aiter) {
+        PyErr_Format(PyExc_TypeError, "'%.100s' object is not an async iterable", t->tp_name);
+        return 0;
+    }
+    return result_to_js(t->tp_as_async->am_aiter(obj));
+}
+
+/* The next awaitable of an async iterator (anext(obj)). */
+SANGAM_EXPORT JsRef
+sangam_pp_anext(PyObject *obj)
+{
+    PyTypeObject *t = Py_TYPE(obj);
+    if (!t->tp_as_async || !t->tp_as_async->am_anext) {
+        PyErr_Format(PyExc_TypeError, "'%.100s' object is not an async iterator", t->tp_name);
+        return 0;
+    }
+    return result_to_js(t->tp_as_async->am_anext(obj));
+}
+
+/* Sends a value (None for undefined) into an iterator or generator: the next value, with *done
+ * set when the iterator returned (its return value is then the result). */
+SANGAM_EXPORT JsRef
+sangam_pp_send(PyObject *obj, JsRef value, int *done)
+{
+    PyObject *arg = sangam_js_to_py(value);
+    if (arg == NULL) {
+        return 0;
+    }
+    PyObject *result = NULL;
+    PySendResult status;
+    if (arg == Py_None && !PyGen_Check(obj)) {
+        result = PyIter_Next(obj);
+        status = result ? PYGEN_NEXT : (PyErr_Occurred() ? PYGEN_ERROR : PYGEN_RETURN);
+        if (status == PYGEN_RETURN) {
+            result = Py_NewRef(Py_None);
+        }
+    } else {
+        status = PyIter_Send(obj, arg, &result);
+    }
+    Py_DECREF(arg);
+    *done = status == PYGEN_RETURN;
+    return status == PYGEN_ERROR ? 0 : result_to_js(result);
+}
+
+/* generator.throw(error), where error is a JS value raised as the exception it stands for. */
+SANGAM_EXPORT JsRef
+sangam_pp_throw(PyObject *obj, JsRef error, int *done)
+{
+    sangam_set_js_error(sangam_h_dup(error));
+    PyObject *exc = PyErr_GetRaisedException();
+    PyObject *result = exc ? PyObject_CallMethod(obj, "throw", "O", exc) : NULL;
+    Py_XDECREF(exc);
+    *done = 0;
+    if (result == NULL && PyErr_ExceptionMatches(PyExc_StopIteration)) {
+        PyObject *stop = PyErr_GetRaisedException();
+        result = PyObject_GetAttrString(stop, "value");
+        Py_DECREF(stop);
+        *done = 1;
+    }
+    return result_to_js(result);
+}
+
+SANGAM_EXPORT int
+sangam_pp_close(PyObject *obj)
+{
+    PyObject *r = PyObject_CallMethod(obj, "close", NULL);
+    Py_XDECREF(r);
+    return r ? 0 : -1;
+}
+
+/* ---- awaiting Python awaitables from JS. */
+
+/* pyproxy.js: settles a JS promise (resolve or reject are handles of its functions). */
+void sangam_js_settle(JsRef resolve, JsRef reject, JsRef value, int rejected);
+
+typedef struct {
+    JsRef resolve, reject;
+} Settle;
+
+static void
+settle_free(PyObject *capsule)
+{
+    Settle *s = PyCapsule_GetPointer(capsule, "sangam.settle");
+    sangam_h_release(s->resolve);
+    sangam_h_release(s->reject);
+    PyMem_Free(s);
+}
+
+static PyObject *
+settle_done(PyObject *capsule, PyObject *future)
+{
+    Settle *s = PyCapsule_GetPointer(capsule, "sangam.settle");
+    PyObject *result = PyObject_CallMethod(future, "result", NULL);
+    JsRef value = result ? sangam_py_to_js(result) : 0;
+    Py_XDECREF(result);
+    int rejected = value == 0;
+    if (rejected) {
+        value = sangam_error_to_js();
+    }
+    sangam_js_settle(s->resolve, s->reject, value, rejected);
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef settle_def = {"_settle_js_promise", settle_done, METH_O, NULL};
+
+/* Runs obj (a coroutine, future or other awaitable) as a task on the running event loop and
+ * settles a JS promise with its outcome. Takes the handles resolve and reject. */
+SANGAM_EXPORT int
+sangam_pp_then(PyObject *obj, JsRef resolve, JsRef reject)
+{
+    Settle *s = PyMem_Malloc(sizeof(Settle));
+    PyObject *capsule = s ? PyCapsule_New(s, "sangam.settle", settle_free) : NULL;
+    if (capsule == NULL) {
+        PyMem_Free(s);
+        sangam_h_release(resolve);
+        sangam_h_release(reject);
+        return s ? -1 : (PyErr_NoMemory(), -1);
+    }
+    s->resolve = resolve;
+    s->reject = reject;
+    PyObject *asyncio = PyImport_ImportModule("asyncio");
+    PyObject *future = asyncio ? PyObject_CallMethod(asyncio, "ensure_future", "O", obj) : NULL;
+    PyObject *callback = future ? PyCFunction_New(&settle_def, capsule) : NULL;
+    PyObject *r = callback ? PyObject_CallMethod(future, "add_done_callback", "O", callback) : NULL;
+    Py_XDECREF(r);
+    Py_XDECREF(callback);
+    Py_XDECREF(future);
+    Py_XDECREF(asyncio);
+    Py_DECREF(capsule);
+    return r ? 0 : -1;
+}
+
+/* ---- conversions and buffers. */
+
+/* proxy.toJs(options): converters are JsProxies (or NULL), stolen. */
+SANGAM_EXPORT JsRef
+sangam_pp_tojs(PyObject *obj, int depth, int create_pyproxies, JsRef pyproxies,
+               PyObject *dict_converter, PyObject *default_converter)
+{
+    ToJsOptions options = {depth, create_pyproxies, pyproxies, dict_converter, default_converter};
+    JsRef ref = sangam_to_js(obj, &options);
+    Py_XDECREF(dict_converter);
+    Py_XDECREF(default_converter);
+    return ref;
+}
+
+/* Fills out[0..] for pyproxy.js's getBuffer: the Py_buffer (to release), buf, len, readonly,
+ * itemsize, ndim, format, shape, strides, c_contiguous, f_contiguous. */
+SANGAM_EXPORT int
+sangam_pp_getbuffer(PyObject *obj, int32_t *out)
+{
+    Py_buffer *view = PyMem_Calloc(1, sizeof(Py_buffer));
+    if (view == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (PyObject_GetBuffer(obj, view, PyBUF_RECORDS_RO) < 0) {
+        PyMem_Free(view);
+        return -1;
+    }
+    int32_t fields[] = {(int32_t)(intptr_t)view, (int32_t)(intptr_t)view->buf,
+                        (int32_t)view->len, view->readonly, (int32_t)view->itemsize, view->ndim,
+                        (int32_t)(intptr_t)(view->format ? view->format : "B"),
+                        (int32_t)(intptr_t)view->shape, (int32_t)(intptr_t)view->strides,
+                        PyBuffer_IsContiguous(view, 'C'), PyBuffer_IsContiguous(view, 'F')};
+    memcpy(out, fields, sizeof(fields));
+    return 0;
+}
+
+SANGAM_EXPORT void
+sangam_pp_buffer_release(Py_buffer *view)
+{
+    PyBuffer_Release(view);
+    PyMem_Free(view);
+}
+
+/* ---- the JS API's own entry points. */
+
+SANGAM_EXPORT JsRef
+sangam_pyimport(const char *name)
+{
+    return result_to_js(PyImport_ImportModule(name));
+}
+
+/* The JS value for obj, as the implicit conversion gives it (toPy's result). */
+SANGAM_EXPORT JsRef
+sangam_to_js_value(PyObject *obj)
+{
+    return sangam_py_to_js(obj);
+}
+
+/* __main__'s namespace, for pyodide.globals (a new reference). */
+SANGAM_EXPORT PyObject *
+sangam_main_dict(void)
+{
+    PyObject *main_mod = PyImport_AddModule("__main__"); /* borrowed */
+    return main_mod ? Py_NewRef(PyModule_GetDict(main_mod)) : NULL;
+}
+
+/* checkInterrupt(): runs pending signal handlers (KeyboardInterrupt from the interrupt buffer). */
+void _Py_CheckEmscriptenSignals(void);
+
+SANGAM_EXPORT int
+sangam_check_interrupt(void)
+{
+    _Py_CheckEmscriptenSignals();
+    return PyErr_CheckSignals();
+}

@@ -1,0 +1,563 @@
+// PyProxy: JS objects standing for Python objects (pyproxy.c does the Python side of each
+// operation). A PyProxy is a JS Proxy whose target carries the state: the PyObject pointer (one
+// strong reference), its capability flags, and whether it was destroyed. Its class is chosen from
+// the flags (PyProxies.classFor) and `instanceof` against the ffi classes tests the flags.
+// Lifetimes: destroy() is the contract, a FinalizationRegistry the safety net; proxies lent to a
+// JS function for one call ("borrowed") are destroyed when the call returns.
+addToLibrary({
+  $PyProxies__deps: ['$Handles', '$Errors', '$Convert', '$Flags', '$UTF8ToString', 'Py_IncRef',
+    'Py_DecRef', 'sangam_pp_getattr', 'sangam_pp_setattr', 'sangam_pp_hasattr', 'sangam_pp_getitem',
+    'sangam_pp_setitem', 'sangam_pp_contains', 'sangam_pp_length', 'sangam_pp_call',
+    'sangam_pp_repr', 'sangam_pp_type', 'sangam_pp_iter', 'sangam_pp_aiter', 'sangam_pp_anext',
+    'sangam_pp_send', 'sangam_pp_throw', 'sangam_pp_close', 'sangam_pp_then', 'sangam_pp_tojs',
+    'sangam_pp_getbuffer', 'sangam_pp_buffer_release', 'sangam_py_str', 'sangam_py_tuple',
+    'sangam_pyproxy_flags', '$stackSave', '$stackRestore', '$stackAlloc'],
+  $PyProxies__postset: 'Module["PyProxies"] = PyProxies; Module["Convert"] = Convert;',
+  $PyProxies: {
+    init() {
+      const P = PyProxies;
+      const STATE = Symbol('sangam.PyProxy');
+      P.STATE = STATE;
+      P.live = 0;
+      P.borrowed = [];
+      P.classes = new Map();
+      P.registry = new FinalizationRegistry((ptr) => {
+        P.live--;
+        if (!Module.sangamDead) _Py_DecRef(ptr);
+      });
+
+      // ---- calling into C: dead runtime, fatal errors, Python errors.
+      const enter = (proxy) => {
+        if (Module.sangamDead) throw Module.sangamDead;
+        const s = proxy?.[STATE];
+        if (!s) throw new TypeError('not a PyProxy');
+        if (s.destroyed) throw new Error(s.destroyed);
+        return s;
+      };
+      P.enter = enter;
+      P.decref = (ptr) => _Py_DecRef(ptr);
+      // Runs a C entry point; a trap or exit inside kills the runtime, a Python error throws.
+      const c = (fn, ...args) => {
+        let r;
+        try {
+          r = fn(...args);
+        } catch (e) {
+          throw Errors.fatal(e);
+        }
+        if (r === 0) Errors.throwPython();
+        return r;
+      };
+      const cInt = (fn, ...args) => {
+        let r;
+        try {
+          r = fn(...args);
+        } catch (e) {
+          throw Errors.fatal(e);
+        }
+        if (r < 0) Errors.throwPython();
+        return r;
+      };
+      P.c = c;
+      P.cInt = cInt;
+      const take = (ref) => Handles.take(ref);
+      // A JS value as a new Python reference (for a C entry point that steals it).
+      const toPy = (v) => {
+        const p = Convert.toPy(v);
+        if (!p) Errors.throwPython();
+        return p;
+      };
+      const withHandle = (v, f) => {
+        const ref = Handles.add(v);
+        try {
+          return f(ref);
+        } finally {
+          Handles.release(ref);
+        }
+      };
+      const withName = (key, f) => {
+        const [ptr, len] = Convert.utf8(key);
+        return f(ptr, len);
+      };
+      const stackCall = (n, f) => {
+        const sp = stackSave();
+        try {
+          return f(stackAlloc(n));
+        } finally {
+          stackRestore(sp);
+        }
+      };
+
+      // ---- creating and destroying.
+      // A new PyProxy owning one reference to ptr (the caller hands it over).
+      P.wrap = (ptr, borrowed) => {
+        const flags = _sangam_pyproxy_flags(ptr);
+        const cls = P.classFor(flags);
+        const target = flags & Flags.PY_CALLABLE ? P.callableTarget(cls) : Object.create(cls.prototype);
+        const proxy = new Proxy(target, P.handler);
+        Object.defineProperty(target, STATE, {
+          value: { ptr, flags, destroyed: null, borrowed, proxy }, configurable: true,
+        });
+        P.registry.register(proxy, ptr, target[STATE]);
+        P.live++;
+        if (borrowed) P.borrowed.push(proxy);
+        return proxy;
+      };
+      // A PyProxy for a Python reference made by toPyDeep's converter: lent for this call only.
+      P.borrow = (ptr) => {
+        const proxy = P.wrap(ptr, true);
+        return proxy;
+      };
+      P.callableTarget = (cls) => {
+        const f = () => {};
+        delete f.length;
+        delete f.name;
+        Object.setPrototypeOf(f, cls.prototype);
+        return f;
+      };
+      P.destroy = (proxy, message) => {
+        const s = proxy[STATE];
+        if (!s || s.destroyed) return;
+        s.destroyed = message ?? `This PyProxy (of a Python ${s.typeName ?? 'object'}) was destroyed; it cannot be used any more.`;
+        P.registry.unregister(s);
+        P.live--;
+        if (!Module.sangamDead) _Py_DecRef(s.ptr);
+        s.ptr = 0;
+      };
+      P.releaseBorrowed = (mark) => {
+        const list = P.borrowed;
+        while (list.length > mark) {
+          const proxy = list.pop();
+          const s = proxy[STATE];
+          if (s.destroyed) continue;
+          s.typeName = P.typeNameOf(s);
+          P.destroy(proxy, `This borrowed PyProxy (of a Python ${s.typeName}) was destroyed when the ` +
+            'JS function it was passed to returned. To keep a Python object beyond a call, pass ' +
+            'pyodide.ffi.create_proxy(obj) or create_once_callable(f), or keep proxy.copy() in JS.');
+        }
+      };
+      P.typeNameOf = (s) => {
+        try {
+          return take(c(_sangam_pp_type, s.ptr));
+        } catch {
+          return 'object';
+        }
+      };
+      P.isPyProxy = (v) => (typeof v === 'object' || typeof v === 'function') && v !== null && !!v[STATE];
+      // The PyObject a live PyProxy holds, 0 for other values; throws for a destroyed one.
+      P.ptrOf = (v) => {
+        if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return 0;
+        const s = v[STATE];
+        if (!s) return 0;
+        if (s.destroyed) throw new Error(s.destroyed);
+        return s.ptr;
+      };
+
+      // ---- the Proxy handler: Python attributes behind JS property access.
+      const isOwn = (target, key) => typeof key === 'symbol' || key in target;
+      const pyKey = (key) => (key.startsWith('$') ? key.slice(1) : key);
+      const isIndex = (key) => /^(0|[1-9][0-9]*)$/.test(key);
+      P.handler = {
+        get(target, key) {
+          if (isOwn(target, key)) return Reflect.get(target, key);
+          const s = enter(target[STATE].proxy);
+          if ((s.flags & Flags.PY_SEQUENCE) && isIndex(key)) return P.getItem(s, Number(key));
+          return withName(pyKey(key), (ptr, len) => take(c(_sangam_pp_getattr, s.ptr, ptr, len)));
+        },
+        set(target, key, value) {
+          if (typeof key === 'symbol' || (key in target && !key.startsWith('$'))) {
+            return Reflect.set(target, key, value);
+          }
+          const s = enter(target[STATE].proxy);
+          withHandle(value, (ref) => withName(pyKey(key), (ptr, len) => cInt(_sangam_pp_setattr, s.ptr, ptr, len, ref)));
+          return true;
+        },
+        has(target, key) {
+          if (isOwn(target, key)) return true;
+          const s = enter(target[STATE].proxy);
+          return withName(pyKey(key), (ptr, len) => cInt(_sangam_pp_hasattr, s.ptr, ptr, len)) === 1;
+        },
+        deleteProperty(target, key) {
+          if (typeof key === 'symbol' || key in target) return Reflect.deleteProperty(target, key);
+          const s = enter(target[STATE].proxy);
+          withName(pyKey(key), (ptr, len) => cInt(_sangam_pp_setattr, s.ptr, ptr, len, 0));
+          return true;
+        },
+        ownKeys(target) {
+          const s = enter(target[STATE].proxy);
+          const names = P.dir(s);
+          return [...new Set([...names, ...Reflect.ownKeys(target)])];
+        },
+        getOwnPropertyDescriptor(target, key) {
+          const own = Reflect.getOwnPropertyDescriptor(target, key);
+          if (own || typeof key === 'symbol') return own;
+          const s = enter(target[STATE].proxy);
+          if (withName(key, (ptr, len) => cInt(_sangam_pp_hasattr, s.ptr, ptr, len)) !== 1) return undefined;
+          return { value: P.handler.get(target, key), writable: true, enumerable: true, configurable: true };
+        },
+        apply(target, thisArg, args) {
+          return P.call(enter(target[STATE].proxy), args, null);
+        },
+      };
+      P.dir = (s) => {
+        const ref = c(_sangam_pp_getattr, s.ptr, ...Convert.utf8('__dir__'));
+        const dirFn = take(ref);
+        try {
+          return Array.from(dirFn());
+        } finally {
+          dirFn.destroy?.();
+        }
+      };
+
+      // ---- operations shared by the classes.
+      P.call = (s, args, kwargs) => {
+        const names = kwargs ? Object.keys(kwargs) : [];
+        const n = args.length + names.length;
+        return stackCall(4 * (n + names.length) + 4, (argv) => {
+          const ptrs = [];
+          let kwnames = 0;
+          try {
+            for (const a of args) ptrs.push(toPy(a));
+            for (const k of names) ptrs.push(toPy(kwargs[k]));
+            ptrs.forEach((p, i) => { HEAP32[(argv >> 2) + i] = p; });
+            if (names.length) {
+              const nameArray = argv + 4 * n;
+              names.forEach((k, i) => { HEAP32[(nameArray >> 2) + i] = toPy(k); });
+              kwnames = _sangam_py_tuple(nameArray, names.length);
+              if (!kwnames) Errors.throwPython();
+            }
+          } catch (e) {
+            ptrs.forEach((p) => _Py_DecRef(p));
+            throw e;
+          }
+          return take(c(_sangam_pp_call, s.ptr, argv, args.length, kwnames));
+        });
+      };
+      P.getItem = (s, key) => withHandle(key, (ref) => take(c(_sangam_pp_getitem, s.ptr, ref)));
+      P.iterate = function* (s) {
+        const it = take(c(_sangam_pp_iter, s.ptr));
+        try {
+          for (;;) {
+            const r = it.next();
+            if (r.done) return;
+            yield r.value;
+          }
+        } finally {
+          it.destroy();
+        }
+      };
+      P.send = (s, value, how) => stackCall(4, (done) => {
+        let ref;
+        if (how === 'throw') ref = withHandle(value, (v) => c(_sangam_pp_throw, s.ptr, v, done));
+        else if (how === 'return') {
+          cInt(_sangam_pp_close, s.ptr);
+          return { done: true, value };
+        } else ref = withHandle(value, (v) => c(_sangam_pp_send, s.ptr, v, done));
+        const result = take(ref);
+        return { done: HEAP32[done >> 2] === 1, value: result };
+      });
+      // A JS promise settled by the Python awaitable (run as a task on the event loop).
+      P.promise = (s) => new Promise((resolve, reject) => {
+        cInt(_sangam_pp_then, s.ptr, Handles.add(resolve), Handles.add(reject));
+      });
+
+      // ---- the classes: one method set per capability, combined per flags.
+      const F = Flags;
+      class PyProxy {
+        static [Symbol.hasInstance](v) { return P.isPyProxy(v); }
+        get [Symbol.toStringTag]() { return 'PyProxy'; }
+        get type() { return take(c(_sangam_pp_type, enter(this).ptr)); }
+        toString() { return take(c(_sangam_pp_repr, enter(this).ptr, 1)); }
+        destroy(options = {}) {
+          const s = this[STATE];
+          if (!s.destroyed) {
+            s.typeName = P.typeNameOf(s);
+            P.destroy(this, options.message);
+          }
+        }
+        copy() {
+          const s = enter(this);
+          _Py_IncRef(s.ptr);
+          return P.wrap(s.ptr, false);
+        }
+        toJs({ depth = -1, pyproxies, create_pyproxies = true, createPyProxies, dict_converter,
+          dictConverter, default_converter, defaultConverter } = {}) {
+          const s = enter(this);
+          const create = createPyProxies ?? create_pyproxies;
+          const dictC = dictConverter ?? dict_converter;
+          const defaultC = defaultConverter ?? default_converter;
+          const proxies = pyproxies ? Handles.add(pyproxies) : 0;
+          try {
+            const conv = (f) => (f ? toPy(f) : 0);
+            const dc = conv(dictC);
+            let df = 0;
+            try {
+              df = conv(defaultC && P.jsDefaultConverter(defaultC));
+            } catch (e) {
+              if (dc) _Py_DecRef(dc);
+              throw e;
+            }
+            return take(c(_sangam_pp_tojs, s.ptr, depth, create === false ? 0 : 1, proxies, dc, df));
+          } finally {
+            Handles.release(proxies);
+          }
+        }
+      }
+      // A JS defaultConverter(value, convert, cacheConversion) called from to_js in C: Python
+      // passes (obj, convert, cache_conversion); obj arrives as a borrowed PyProxy.
+      P.jsDefaultConverter = (f) => (obj, convert, cache) => f(
+        obj, (x) => convert(x), (x, y) => cache(x, y));
+      const methods = {};
+      methods[F.PY_LENGTH] = {
+        get length() { return cInt(_sangam_pp_length, enter(this).ptr); },
+      };
+      methods[F.PY_GET] = {
+        get(key) { return P.getItem(enter(this), key); },
+      };
+      methods[F.PY_SET] = {
+        set(key, value) {
+          const s = enter(this);
+          withHandle(key, (k) => withHandle(value, (v) => cInt(_sangam_pp_setitem, s.ptr, k, v)));
+        },
+        delete(key) {
+          const s = enter(this);
+          withHandle(key, (k) => cInt(_sangam_pp_setitem, s.ptr, k, 0));
+        },
+      };
+      methods[F.PY_CONTAINS] = {
+        has(key) {
+          const s = enter(this);
+          return withHandle(key, (k) => cInt(_sangam_pp_contains, s.ptr, k)) === 1;
+        },
+      };
+      methods[F.PY_ITERABLE] = {
+        [Symbol.iterator]() { return P.iterate(enter(this)); },
+      };
+      methods[F.PY_ITERATOR] = {
+        [Symbol.iterator]() { return this; },
+        next(value) { return P.send(enter(this), value, 'next'); },
+      };
+      methods[F.PY_GENERATOR] = {
+        throw(error) { return P.send(enter(this), error, 'throw'); },
+        return(value) { return P.send(enter(this), value, 'return'); },
+      };
+      methods[F.PY_ASYNC_ITERABLE] = {
+        [Symbol.asyncIterator]() {
+          const it = take(c(_sangam_pp_aiter, enter(this).ptr));
+          return it;
+        },
+      };
+      methods[F.PY_ASYNC_ITERATOR] = {
+        [Symbol.asyncIterator]() { return this; },
+        async next(value) {
+          const step = take(c(_sangam_pp_anext, enter(this).ptr));
+          try {
+            return { done: false, value: await step };
+          } catch (e) {
+            if (e instanceof Module.PythonError && e.type === 'StopAsyncIteration') {
+              return { done: true, value: undefined };
+            }
+            throw e;
+          } finally {
+            step.destroy?.();
+          }
+        },
+      };
+      methods[F.PY_ASYNC_GENERATOR] = {
+        async throw(error) {
+          const athrow = this.athrow;
+          try { return { done: false, value: await athrow(error) }; } finally { athrow.destroy(); }
+        },
+        async return(value) {
+          const aclose = this.aclose;
+          try { await aclose(); } finally { aclose.destroy(); }
+          return { done: true, value };
+        },
+      };
+      methods[F.PY_AWAITABLE] = {
+        then(onFulfilled, onRejected) { return P.promise(enter(this)).then(onFulfilled, onRejected); },
+        catch(onRejected) { return P.promise(enter(this)).catch(onRejected); },
+        finally(onFinally) { return P.promise(enter(this)).finally(onFinally); },
+      };
+      methods[F.PY_BUFFER] = {
+        getBuffer(type) { return P.getBuffer(enter(this), type); },
+      };
+      methods[F.PY_CALLABLE] = {
+        apply(thisArg, args) { return P.call(enter(this), Array.from(args ?? []), null); },
+        call(thisArg, ...args) { return P.call(enter(this), args, null); },
+        callKwargs(...args) {
+          const kwargs = args.pop();
+          if (typeof kwargs !== 'object' || kwargs === null) {
+            throw new TypeError('callKwargs: the last argument must be an object of keyword arguments');
+          }
+          return P.call(enter(this), args, kwargs);
+        },
+        callWithOptions({ kwargs, relaxed } = {}, ...args) { return P.call(enter(this), args, kwargs ?? null); },
+        bind(thisArg, ...bound) {
+          const self = this;
+          const f = (...args) => P.call(enter(self), [...bound, ...args], null);
+          return f;
+        },
+      };
+      methods[F.PY_SEQUENCE] = {};
+      for (const name of ['join', 'slice', 'indexOf', 'lastIndexOf', 'includes', 'forEach', 'map',
+        'filter', 'some', 'every', 'reduce', 'reduceRight', 'find', 'findIndex', 'findLast',
+        'findLastIndex', 'at', 'entries', 'keys', 'values', 'toJSON']) {
+        methods[F.PY_SEQUENCE][name] = function (...args) {
+          if (name === 'toJSON') return Array.from(this);
+          return Array.prototype[name].apply(Array.from(this), args);
+        };
+      }
+      methods[F.PY_MUTABLE_SEQUENCE] = {};
+      for (const [name, py] of [['push', 'append'], ['reverse', 'reverse'], ['sort', 'sort']]) {
+        methods[F.PY_MUTABLE_SEQUENCE][name] = function (...args) {
+          const f = this['$' + py];
+          try {
+            if (name === 'push') for (const a of args) f(a);
+            else if (name === 'sort' && args[0]) {
+              const items = Array.from(this).sort(args[0]);
+              this.$clear?.();
+              items.forEach((x) => this.$append(x));
+            } else f();
+          } finally {
+            f.destroy?.();
+          }
+          return name === 'push' ? this.length : this;
+        };
+      }
+      methods[F.PY_MUTABLE_SEQUENCE].pop = function () {
+        const f = this.$pop;
+        try { return this.length ? f() : undefined; } finally { f.destroy?.(); }
+      };
+      methods[F.PY_MUTABLE_SEQUENCE].shift = function () {
+        const f = this.$pop;
+        try { return this.length ? f(0) : undefined; } finally { f.destroy?.(); }
+      };
+      methods[F.PY_MUTABLE_SEQUENCE].unshift = function (...args) {
+        const f = this.$insert;
+        try { args.reverse().forEach((a) => f(0, a)); } finally { f.destroy?.(); }
+        return this.length;
+      };
+      P.classFor = (flags) => {
+        let cls = P.classes.get(flags);
+        if (cls) return cls;
+        cls = class extends PyProxy {};
+        for (const [flag, set] of Object.entries(methods)) {
+          if (flags & Number(flag)) {
+            Object.defineProperties(cls.prototype, Object.getOwnPropertyDescriptors(set));
+          }
+        }
+        P.classes.set(flags, cls);
+        return cls;
+      };
+      // The public classes: instanceof tests capabilities.
+      const kind = (flags, name) => {
+        const cls = class extends PyProxy {
+          static [Symbol.hasInstance](v) {
+            return P.isPyProxy(v) && (v[STATE].flags & flags) === flags;
+          }
+        };
+        Object.defineProperty(cls, 'name', { value: name });
+        return cls;
+      };
+      P.ffi = {
+        PyProxy,
+        PyProxyWithLength: kind(F.PY_LENGTH, 'PyProxyWithLength'),
+        PyProxyWithGet: kind(F.PY_GET, 'PyProxyWithGet'),
+        PyProxyWithSet: kind(F.PY_SET, 'PyProxyWithSet'),
+        PyProxyWithHas: kind(F.PY_CONTAINS, 'PyProxyWithHas'),
+        PyDict: kind(F.PY_DICT, 'PyDict'),
+        PyIterable: kind(F.PY_ITERABLE, 'PyIterable'),
+        PyAsyncIterable: kind(F.PY_ASYNC_ITERABLE, 'PyAsyncIterable'),
+        PyIterator: kind(F.PY_ITERATOR, 'PyIterator'),
+        PyAsyncIterator: kind(F.PY_ASYNC_ITERATOR, 'PyAsyncIterator'),
+        PyGenerator: kind(F.PY_GENERATOR, 'PyGenerator'),
+        PyAsyncGenerator: kind(F.PY_ASYNC_GENERATOR, 'PyAsyncGenerator'),
+        PyAwaitable: kind(F.PY_AWAITABLE, 'PyAwaitable'),
+        PyCallable: kind(F.PY_CALLABLE, 'PyCallable'),
+        PyBuffer: kind(F.PY_BUFFER, 'PyBuffer'),
+        PySequence: kind(F.PY_SEQUENCE, 'PySequence'),
+        PyMutableSequence: kind(F.PY_MUTABLE_SEQUENCE, 'PyMutableSequence'),
+        PyBufferView: P.PyBufferView,
+      };
+
+      // ---- getBuffer: a zero-copy view of a Python buffer's memory.
+      const ARRAYS = {
+        b: Int8Array, B: Uint8Array, c: Uint8Array, '?': Uint8Array, h: Int16Array, H: Uint16Array,
+        i: Int32Array, I: Uint32Array, l: Int32Array, L: Uint32Array, n: Int32Array, N: Uint32Array,
+        q: BigInt64Array, Q: BigUint64Array, f: Float32Array, d: Float64Array,
+      };
+      class PyBufferView {
+        constructor(fields) { Object.assign(this, fields); }
+        release() {
+          if (this._view) {
+            _sangam_pp_buffer_release(this._view);
+            this._view = 0;
+            this.data = null;
+          }
+        }
+      }
+      P.PyBufferView = PyBufferView;
+      P.ffi.PyBufferView = PyBufferView;
+      P.getBuffer = (s, type) => stackCall(44, (out) => {
+        cInt(_sangam_pp_getbuffer, s.ptr, out);
+        const f = (i) => HEAP32[(out >> 2) + i];
+        const [view, buf, len, readonly, itemsize, ndim, formatPtr, shapePtr, stridesPtr, cContig, fContig] =
+          Array.from({ length: 11 }, (_, i) => f(i));
+        const format = UTF8ToString(formatPtr);
+        const code = format.replace(/^[@=<>!]/, '');
+        const T = type ? globalThis[type[0].toUpperCase() + type.slice(1) + 'Array'] ?? Uint8Array : (ARRAYS[code] ?? Uint8Array);
+        const shape = [];
+        const strides = [];
+        for (let i = 0; i < ndim; i++) {
+          shape.push(shapePtr ? HEAP32[(shapePtr >> 2) + i] : len / itemsize);
+          strides.push(stridesPtr ? HEAP32[(stridesPtr >> 2) + i] / itemsize : 1);
+        }
+        // The view spans every element the strides reach, starting at the lowest address.
+        let lo = 0;
+        let hi = itemsize;
+        for (let i = 0; i < ndim; i++) {
+          const extent = (shape[i] - 1) * strides[i] * itemsize;
+          if (extent < 0) lo += extent;
+          else hi += extent;
+        }
+        if (len === 0) hi = lo;
+        const start = buf + lo;
+        const data = new T(HEAP8.buffer, start, (hi - lo) / T.BYTES_PER_ELEMENT);
+        return new PyBufferView({
+          offset: -lo / itemsize, readonly: !!readonly, format, itemsize, ndim, nbytes: len,
+          shape, strides, data, c_contiguous: !!cContig, f_contiguous: !!fContig, _view: view,
+        });
+      });
+    },
+  },
+
+  // Called by C once the flags are defined (ffimodule.c): builds the classes.
+  sangam_js_ffi_ready__deps: ['$PyProxies'],
+  sangam_js_ffi_ready: () => PyProxies.init(),
+  // C creates PyProxies through this (convert.c): borrowed ones are destroyed after the call.
+  sangam_pyproxy_new__deps: ['$PyProxies'],
+  sangam_pyproxy_new: (ptr, borrowed) => {
+    try {
+      _Py_IncRef(ptr);
+      return Handles.add(PyProxies.wrap(ptr, !!borrowed));
+    } catch (e) {
+      Errors.raise(e);
+      return 0;
+    }
+  },
+  sangam_proxies_mark__deps: ['$PyProxies'],
+  sangam_proxies_mark: () => PyProxies.borrowed.length,
+  sangam_proxies_release__deps: ['$PyProxies'],
+  sangam_proxies_release: (mark) => PyProxies.releaseBorrowed(mark),
+  // Settles a JS promise from Python (pyproxy.c's then): handles are consumed.
+  sangam_js_settle__deps: ['$Handles'],
+  sangam_js_settle: (resolve, reject, value, rejected) => {
+    const v = Handles.take(value);
+    const f = Handles.values[rejected ? reject : resolve];
+    try {
+      f(v);
+    } catch (e) {
+      if (Errors.isFatal(e)) throw e;
+    }
+  },
+});

@@ -1,0 +1,122 @@
+/* Python values built for the JS glue: the constructors convert.js calls to turn JS values into
+ * Python objects. Each returns a new reference, or NULL (-1) with an exception set. */
+#include "sangam.h"
+
+SANGAM_EXPORT PyObject *
+sangam_py_none(void)
+{
+    return Py_NewRef(Py_None);
+}
+
+SANGAM_EXPORT PyObject *
+sangam_py_bool(int value)
+{
+    return PyBool_FromLong(value);
+}
+
+SANGAM_EXPORT PyObject *
+sangam_py_float(double value)
+{
+    return PyFloat_FromDouble(value);
+}
+
+/* An integral double within 2**53. */
+SANGAM_EXPORT PyObject *
+sangam_py_int(double value)
+{
+    return PyLong_FromLongLong((long long)value);
+}
+
+SANGAM_EXPORT PyObject *
+sangam_py_int64(int64_t value)
+{
+    return PyLong_FromLongLong(value);
+}
+
+/* A BigInt beyond 64 bits, from its hexadecimal digits (with a sign). */
+SANGAM_EXPORT PyObject *
+sangam_py_int_hex(const char *digits)
+{
+    return PyLong_FromString(digits, NULL, 16);
+}
+
+/* JS strings may hold lone surrogates; they survive the trip as they are. */
+SANGAM_EXPORT PyObject *
+sangam_py_str(const char *utf8, size_t len)
+{
+    return PyUnicode_DecodeUTF8(utf8, (Py_ssize_t)len, "surrogatepass");
+}
+
+SANGAM_EXPORT PyObject *
+sangam_py_list(void)
+{
+    return PyList_New(0);
+}
+
+/* Appends item (stolen). */
+SANGAM_EXPORT int
+sangam_py_list_append(PyObject *list, PyObject *item)
+{
+    int rc = PyList_Append(list, item);
+    Py_DECREF(item);
+    return rc;
+}
+
+SANGAM_EXPORT PyObject *
+sangam_py_dict(void)
+{
+    return PyDict_New();
+}
+
+/* d[key] = value (both stolen). */
+SANGAM_EXPORT int
+sangam_py_dict_set(PyObject *d, PyObject *key, PyObject *value)
+{
+    int rc = PyObject_SetItem(d, key, value);
+    Py_DECREF(key);
+    Py_DECREF(value);
+    return rc;
+}
+
+SANGAM_EXPORT PyObject *
+sangam_py_set(void)
+{
+    return PySet_New(NULL);
+}
+
+SANGAM_EXPORT int
+sangam_py_set_add(PyObject *set, PyObject *item)
+{
+    int rc = PySet_Add(set, item);
+    Py_DECREF(item);
+    return rc;
+}
+
+/* A tuple of n strings (stolen) from an array of pointers: keyword names of a call. */
+SANGAM_EXPORT PyObject *
+sangam_py_tuple(PyObject **items, int n)
+{
+    PyObject *t = PyTuple_New(n);
+    for (int i = 0; i < n; i++) {
+        if (t) {
+            PyTuple_SET_ITEM(t, i, items[i]);
+        } else {
+            Py_DECREF(items[i]);
+        }
+    }
+    return t;
+}
+
+/* A writable memoryview over a copy of n bytes, of the given element format. */
+SANGAM_EXPORT PyObject *
+sangam_py_memoryview(const void *data, size_t n, const char *format)
+{
+    PyObject *bytes = PyByteArray_FromStringAndSize(data, (Py_ssize_t)n);
+    PyObject *view = bytes ? PyMemoryView_FromObject(bytes) : NULL;
+    Py_XDECREF(bytes);
+    if (view && strcmp(format, "B") != 0) {
+        PyObject *cast = PyObject_CallMethod(view, "cast", "s", format);
+        Py_SETREF(view, cast);
+    }
+    return view;
+}

@@ -1,0 +1,66 @@
+"""pyodide.ffi: the Python side of the foreign function interface (implemented in C, in the
+_sangam_ffi module): JsProxy and its capability classes, conversions and proxy lifetimes."""
+
+from _sangam_ffi import (
+    ConversionError,
+    JsArray,
+    JsAsyncGenerator,
+    JsAsyncIterable,
+    JsAsyncIterator,
+    JsBuffer,
+    JsCallable,
+    JsDoubleProxy,
+    JsError,
+    JsException,
+    JsGenerator,
+    JsIterable,
+    JsIterator,
+    JsMap,
+    JsMutableMap,
+    JsOnceCallable,
+    JsPromise,
+    JsProxy,
+    JsSized,
+    JsTypedArray,
+    create_once_callable,
+    create_proxy,
+    destroy_proxies,
+    register_js_module,
+    to_js,
+    unregister_js_module,
+)
+
+import js as _js
+
+# True in a browser or web worker, False under Node.
+IN_BROWSER = not hasattr(_js, "process") or not hasattr(_js.process, "versions")
+
+__all__ = [
+    "ConversionError",
+    "IN_BROWSER",
+    "JsArray",
+    "JsAsyncGenerator",
+    "JsAsyncIterable",
+    "JsAsyncIterator",
+    "JsBuffer",
+    "JsCallable",
+    "JsDoubleProxy",
+    "JsError",
+    "JsException",
+    "JsGenerator",
+    "JsIterable",
+    "JsIterator",
+    "JsMap",
+    "JsMutableMap",
+    "JsOnceCallable",
+    "JsPromise",
+    "JsProxy",
+    "JsSized",
+    "JsTypedArray",
+    "create_once_callable",
+    "create_proxy",
+    "destroy_proxies",
+    "register_js_module",
+    "to_js",
+    "unregister_js_module",
+]
