@@ -92,6 +92,22 @@ ffi_destroy_proxies(PyObject *module, PyObject *proxies)
     return sangam_js_method(sangam_jsproxy_ref(proxies), "sangam:destroy_all", 0);
 }
 
+/* sys.modules[name] = proxy, with a __spec__ so that importlib treats it as a module. */
+static int
+add_js_module(PyObject *name, PyObject *proxy)
+{
+    PyObject *bootstrap = PyImport_ImportModule("_frozen_importlib");
+    PyObject *spec = bootstrap ? PyObject_CallMethod(bootstrap, "ModuleSpec", "OO", name, Py_None)
+                               : NULL;
+    int rc = spec ? PyObject_SetAttrString(proxy, "__spec__", spec) : -1;
+    if (rc == 0) {
+        rc = PyDict_SetItem(PyImport_GetModuleDict(), name, proxy);
+    }
+    Py_XDECREF(spec);
+    Py_XDECREF(bootstrap);
+    return rc;
+}
+
 static PyObject *
 ffi_register_js_module(PyObject *module, PyObject *args)
 {
@@ -103,7 +119,7 @@ ffi_register_js_module(PyObject *module, PyObject *args)
         PyErr_Format(PyExc_TypeError, "register_js_module: %R is not a JsProxy", value);
         return NULL;
     }
-    return PyDict_SetItem(PyImport_GetModuleDict(), name, value) < 0 ? NULL : Py_NewRef(Py_None);
+    return add_js_module(name, value) < 0 ? NULL : Py_NewRef(Py_None);
 }
 
 static PyObject *
@@ -125,7 +141,9 @@ SANGAM_EXPORT int
 sangam_register_js_module(const char *name, JsRef value)
 {
     PyObject *proxy = sangam_jsproxy_wrap(value);
-    int rc = proxy ? PyDict_SetItemString(PyImport_GetModuleDict(), name, proxy) : -1;
+    PyObject *key = proxy ? PyUnicode_FromString(name) : NULL;
+    int rc = key ? add_js_module(key, proxy) : -1;
+    Py_XDECREF(key);
     Py_XDECREF(proxy);
     return rc;
 }

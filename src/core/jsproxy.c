@@ -13,6 +13,7 @@ typedef struct {
     JsRef this_; /* for a function read as an attribute: the object it was read from */
     vectorcallfunc vectorcall;
     int flags;
+    PyObject *dict; /* Python-side attributes: dunder names (__spec__ of a JS module, ...) */
 } JsProxy;
 
 /* jsproxy.js. PyObject results are new references or NULL with an exception set; a NULL with no
@@ -71,6 +72,7 @@ jsproxy_dealloc(PyObject *self)
     PyTypeObject *type = Py_TYPE(self);
     sangam_h_release(REF(self));
     sangam_h_release(((JsProxy *)self)->this_);
+    Py_XDECREF(((JsProxy *)self)->dict);
     type->tp_free(self);
     Py_DECREF(type);
 }
@@ -129,9 +131,17 @@ jsproxy_getattro(PyObject *self, PyObject *name)
 }
 
 static int
+is_dunder(PyObject *name)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(name);
+    return n > 4 && PyUnicode_READ_CHAR(name, 0) == '_' && PyUnicode_READ_CHAR(name, 1) == '_' &&
+           PyUnicode_READ_CHAR(name, n - 1) == '_' && PyUnicode_READ_CHAR(name, n - 2) == '_';
+}
+
+static int
 jsproxy_setattro(PyObject *self, PyObject *name, PyObject *value)
 {
-    if (!PyUnicode_Check(name) || _PyType_Lookup(Py_TYPE(self), name) != NULL) {
+    if (!PyUnicode_Check(name) || is_dunder(name) || _PyType_Lookup(Py_TYPE(self), name) != NULL) {
         return PyObject_GenericSetAttr(self, name, value);
     }
     int len;
@@ -283,6 +293,11 @@ static PyMethodDef jsproxy_methods[] = {
     {NULL},
 };
 
+static PyMemberDef jsproxy_members[] = {
+    {"__dictoffset__", Py_T_PYSSIZET, offsetof(JsProxy, dict), Py_READONLY},
+    {NULL},
+};
+
 static PyGetSetDef jsproxy_getset[] = {
     {"js_id", jsproxy_js_id, NULL, "A number identifying the JS object (equal for equal proxies)."},
     {"typeof", jsproxy_typeof, NULL, "The JS typeof of the value."},
@@ -299,6 +314,7 @@ static PyType_Slot jsproxy_slots[] = {
     {Py_nb_bool, jsproxy_bool},
     {Py_tp_methods, jsproxy_methods},
     {Py_tp_getset, jsproxy_getset},
+    {Py_tp_members, jsproxy_members},
     {Py_tp_doc, "A JavaScript value seen from Python."},
     {0, NULL},
 };
@@ -1359,6 +1375,7 @@ sangam_jsproxy_new(JsRef ref, int flags, JsRef this_)
     self->ref = ref;
     self->this_ = this_;
     self->flags = flags;
+    self->dict = NULL;
     self->vectorcall = (flags & JS_CALLABLE) ? jsproxy_vectorcall : NULL;
     return (PyObject *)self;
 }

@@ -101,9 +101,13 @@ sangam_main(int argc, char **argv, int c_recursion_budget)
         return 1;
     }
     limit_c_recursion(c_recursion_budget);
-    if (sangam_ffi_start() < 0) {
+    PyObject *startup = sangam_ffi_start() == 0 ? PyImport_ImportModule("pyodide._startup") : NULL;
+    PyObject *r = startup ? PyObject_CallMethod(startup, "command_line", NULL) : NULL;
+    Py_XDECREF(startup);
+    if (r == NULL) {
         PyErr_Print();
         return 1;
     }
+    Py_DECREF(r);
     return Py_RunMain();
 }

@@ -72,9 +72,13 @@ export async function loadSangam(options = {}) {
   };
   const globals = runtime.call(() => P.wrap(Module._sangam_main_dict(), false));
   const pyodidePy = pyimport('pyodide');
-  // asyncio's event loop runs on the JS event loop (src/py/pyodide/webloop.py).
-  callC(() => withCString('import pyodide.webloop\npyodide.webloop.install()', (c) =>
-    withCString('<sangam>', (f) => Module._sangam_run(c, f, 0, 0))));
+  // asyncio's event loop will run on the JS event loop (src/py/pyodide/_startup.py).
+  const startup = pyimport('pyodide._startup');
+  try {
+    startup.library();
+  } finally {
+    startup.destroy();
+  }
   let interruptBuffer = null;
 
   const api = {

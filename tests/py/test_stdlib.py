@@ -114,9 +114,12 @@ class StdlibModulesTest(unittest.TestCase):
         with self.assertRaises(OSError):
             socket.socketpair()
         import asyncio
-        # asyncio's selector loop needs a socketpair; the JS-driven loop is a separate feature.
-        with self.assertRaises(OSError):
-            asyncio.new_event_loop()
+        # asyncio's loop works without the socketpair it normally wakes itself with
+        # (src/py/pyodide/_startup.py).
+        async def main():
+            await asyncio.sleep(0.01)
+            return 7
+        self.assertEqual(asyncio.run(main()), 7)
 
     def test_deep_recursion_is_an_exception(self):
         def f(n):
