@@ -5,6 +5,9 @@
 #   make test-cpython   CPython's full regression suite inside the runtime
 
 SHELL := /bin/bash
+# sangam's version: the one place it is written. C gets it as SANGAM_VERSION (pyodide.__version__),
+# the JS loader as its exported `version` (substituted when dist/ is assembled).
+VERSION := 0.1.0
 export SANGAM_CACHE ?= $(HOME)/.cache/sangam
 BUILD := build
 DIST := dist
@@ -22,7 +25,7 @@ include $(BUILD)/paths.mk
 EMCC = source $(EM_ENV) && emcc
 # One ABI for the main module, the C libraries and every side module (tools/build-python.sh).
 ABI_FLAGS := -fPIC -fwasm-exceptions -sSUPPORT_LONGJMP=wasm
-CORE_CFLAGS := -O2 $(ABI_FLAGS) -I$(PY_SRC)/Include -I$(PY_BUILD) -Wall -Wextra -Wshadow \
+CORE_CFLAGS := -O2 -DSANGAM_VERSION='"$(VERSION)"' $(ABI_FLAGS) -I$(PY_SRC)/Include -I$(PY_BUILD) -Wall -Wextra -Wshadow \
 	-Wmissing-prototypes -Wno-unused-parameter -Wno-missing-field-initializers -Werror
 CORE_SRC := $(wildcard src/core/*.c)
 CORE_OBJ := $(CORE_SRC:src/core/%.c=$(BUILD)/core/%.o)
@@ -67,8 +70,10 @@ $(DIST)/include/python3.13/pyconfig.h: $(BUILD)/paths.mk
 
 JS_SRC := $(wildcard src/js/*.mjs)
 $(DIST)/.stamp: $(DIST)/sangam.asm.mjs $(DIST)/python_stdlib.zip $(DIST)/include/python3.13/pyconfig.h \
-                $(JS_SRC) src/js/sangam.cjs
-	cp $(JS_SRC) src/js/sangam.cjs $(DIST)/
+                $(JS_SRC) src/js/sangam.cjs src/js/sangam.d.ts Makefile
+	cp $(JS_SRC) src/js/sangam.cjs src/js/sangam.d.ts $(DIST)/
+	sed -i "s/@SANGAM_VERSION@/$(VERSION)/" $(DIST)/sangam.mjs
+	cp src/js/sangam.d.ts $(DIST)/sangam.d.mts
 	touch $@
 
 test: all

@@ -6,8 +6,8 @@
  * the *_add functions steal the handles they are given and return 0 or -1. */
 JsRef sangam_js_array_new(void);
 int sangam_js_array_push(JsRef array, JsRef item);
-JsRef sangam_js_map_new(void);
-int sangam_js_map_set(JsRef map, JsRef key, JsRef value);
+JsRef sangam_js_object_new(void);
+int sangam_js_object_set(JsRef obj, JsRef key, JsRef value);
 JsRef sangam_js_set_new(void);
 int sangam_js_set_add(JsRef set, JsRef item);
 JsRef sangam_js_pair(JsRef a, JsRef b);
@@ -46,6 +46,9 @@ immediate_to_js(PyObject *obj)
     }
     if (obj == Py_True) {
         return JSREF_TRUE;
+    }
+    if (obj == sangam_jsnull) {
+        return JSREF_NULL;
     }
     if (obj == Py_False) {
         return JSREF_FALSE;
@@ -148,8 +151,9 @@ error:
 static JsRef
 dict_to_js(ToJs *c, PyObject *obj, int depth)
 {
+    /* As Pyodide 0.29 does: a plain Object unless a dict_converter is given. */
     PyObject *converter = c->options->dict_converter;
-    JsRef container = converter ? sangam_js_array_new() : sangam_js_map_new();
+    JsRef container = converter ? sangam_js_array_new() : sangam_js_object_new();
     /* With a converter the result is only known at the end: cycles through it cannot be kept. */
     if (!container || (!converter && memo_put(c, obj, container) < 0)) {
         goto error;
@@ -164,8 +168,14 @@ dict_to_js(ToJs *c, PyObject *obj, int depth)
             goto error;
         }
         int rc = converter ? sangam_js_array_push(container, sangam_js_pair(k, v))
-                           : sangam_js_map_set(container, k, v);
-        if (rc < 0) {
+                           : sangam_js_object_set(container, k, v);
+        if (rc == 1) {
+            PyErr_Format(sangam_ConversionError,
+                         "to_js: the dict key %R is not a distinct property name; pass "
+                         "dict_converter=js.Map.new to keep such keys",
+                         key);
+        }
+        if (rc != 0) {
             goto error;
         }
     }

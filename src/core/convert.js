@@ -29,12 +29,12 @@ addToLibrary({
     toPy(v) {
       switch (typeof v) {
         case 'string': return Convert.str(v);
-        case 'number': return Number.isSafeInteger(v) && !Object.is(v, -0) ? _sangam_py_int(v) : _sangam_py_float(v);
+        case 'number': return Number.isSafeInteger(v) ? _sangam_py_int(v) : _sangam_py_float(v);
         case 'boolean': return _sangam_py_bool(v ? 1 : 0);
         case 'undefined': return _sangam_py_none();
         case 'bigint': return Convert.bigint(v);
       }
-      if (v === null) return _sangam_py_none();
+      if (v === null) return _sangam_py_jsnull();
       const ptr = PyProxies.ptrOf(v);
       if (ptr) {
         _Py_IncRef(ptr);
@@ -187,7 +187,7 @@ addToLibrary({
   },
   $Convert__deps: ['$Handles', '$Errors', '$PyProxies', '$Flags', 'malloc', 'free', '$stringToUTF8',
     'sangam_py_str', 'sangam_py_int', 'sangam_py_int64', 'sangam_py_int_hex', 'sangam_py_float',
-    'sangam_py_bool', 'sangam_py_none', 'sangam_py_list', 'sangam_py_list_append', 'sangam_py_dict',
+    'sangam_py_bool', 'sangam_py_none', 'sangam_py_jsnull', 'sangam_py_list', 'sangam_py_list_append', 'sangam_py_dict',
     'sangam_py_dict_set', 'sangam_py_set', 'sangam_py_set_add', 'sangam_py_memoryview',
     'sangam_jsproxy_new', 'Py_IncRef', 'Py_DecRef'],
 
@@ -235,11 +235,18 @@ addToLibrary({
     Handles.values[array].push(Handles.take(item));
     return 0;
   },
-  sangam_js_map_new__deps: ['$Handles'],
-  sangam_js_map_new: () => Handles.add(new Map()),
-  sangam_js_map_set__deps: ['$Handles'],
-  sangam_js_map_set: (map, key, value) => {
-    Handles.values[map].set(Handles.take(key), Handles.take(value));
+  sangam_js_object_new__deps: ['$Handles'],
+  sangam_js_object_new: () => Handles.add({}),
+  // Returns 1 (and sets nothing) if the key is not a property name or is one already.
+  sangam_js_object_set__deps: ['$Handles'],
+  sangam_js_object_set: (obj, key, value) => {
+    const o = Handles.values[obj];
+    const k = Handles.take(key);
+    const v = Handles.take(value);
+    if (!['string', 'number', 'boolean', 'undefined', 'bigint'].includes(typeof k) && k !== null) return 1;
+    const name = String(k);
+    if (Object.prototype.hasOwnProperty.call(o, name)) return 1;
+    o[name] = v;
     return 0;
   },
   sangam_js_set_new__deps: ['$Handles'],

@@ -91,6 +91,18 @@ sangam_restore_error(PyObject *exc)
     PyErr_SetRaisedException(Py_NewRef(exc));
 }
 
+/* JS entry: JS threw a PyProxy; an exception instance is raised as itself. */
+SANGAM_EXPORT void
+sangam_raise_object(PyObject *obj)
+{
+    if (PyExceptionInstance_Check(obj)) {
+        PyErr_SetRaisedException(Py_NewRef(obj));
+    } else {
+        PyErr_Format(PyExc_TypeError, "JS threw a Python %.100s, which is not an exception",
+                     Py_TYPE(obj)->tp_name);
+    }
+}
+
 /* A JsException for a JS error (steals err); text is String(err), computed by JS (steals). */
 SANGAM_EXPORT void
 sangam_set_js_error_text(JsRef err, JsRef text)
@@ -121,13 +133,32 @@ sangam_set_stop_async(void)
     PyErr_SetNone(PyExc_StopAsyncIteration);
 }
 
+/* JsException(name, message) made in Python, with no JS error behind it: args[i]. */
+static PyObject *
+arg_or_none(PyObject *self, Py_ssize_t i)
+{
+    PyObject *args = PyObject_GetAttrString(self, "args");
+    PyObject *v = args && PyTuple_Check(args) && PyTuple_GET_SIZE(args) == 2
+                      ? Py_NewRef(PyTuple_GET_ITEM(args, i))
+                      : (args ? Py_NewRef(Py_None) : NULL);
+    Py_XDECREF(args);
+    return v;
+}
+
 /* JsException's properties read the JS error: name, message, stack. */
 static PyObject *
 js_error_attr(PyObject *self, void *name)
 {
     PyObject *js_error = PyObject_GetAttrString(self, "js_error");
     if (js_error == NULL) {
-        return NULL;
+        if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
+            return NULL;
+        }
+        PyErr_Clear();
+        const char *n = (const char *)name;
+        return strcmp(n, "name") == 0 ? arg_or_none(self, 0)
+               : strcmp(n, "message") == 0 ? arg_or_none(self, 1)
+                                           : Py_NewRef(Py_None);
     }
     PyObject *value = PyObject_GetAttrString(js_error, (const char *)name);
     Py_DECREF(js_error);
@@ -141,7 +172,27 @@ static PyGetSetDef js_exception_getset[] = {
     {NULL},
 };
 
+/* "Name: message" for JsException(name, message) made in Python; else str() of the args. */
+static PyObject *
+js_exception_str(PyObject *self)
+{
+    PyObject *dict = PyObject_GenericGetDict(self, NULL);
+    int has_js = dict ? PyDict_GetItemString(dict, "js_error") != NULL : 0;
+    Py_XDECREF(dict);
+    PyObject *args = has_js ? NULL : PyObject_GetAttrString(self, "args");
+    PyObject *s;
+    if (args && PyTuple_Check(args) && PyTuple_GET_SIZE(args) == 2) {
+        s = PyUnicode_FromFormat("%S: %S", PyTuple_GET_ITEM(args, 0), PyTuple_GET_ITEM(args, 1));
+    } else {
+        PyErr_Clear();
+        s = ((PyTypeObject *)PyExc_Exception)->tp_str(self);
+    }
+    Py_XDECREF(args);
+    return s;
+}
+
 static PyType_Slot js_exception_slots[] = {
+    {Py_tp_str, js_exception_str},
     {Py_tp_doc, "A JavaScript error raised in Python; js_error is the JS value thrown."},
     {Py_tp_getset, js_exception_getset},
     {0, NULL},

@@ -14,6 +14,9 @@ addToLibrary({
       if (Errors.isFatal(e)) throw e;
       if (e instanceof Module.PythonError && e.__pyExc) {
         _sangam_restore_error(e.__pyExc);
+      } else if (PyProxies.isPyProxy(e)) {
+        // A Python exception object thrown from JS is raised as itself.
+        _sangam_raise_object(PyProxies.ptrOf(e));
       } else if (e === Errors.STOP_ASYNC) {
         _sangam_set_stop_async();
       } else if (Errors.isStackOverflow(e)) {
@@ -21,7 +24,7 @@ addToLibrary({
       } else {
         let text;
         try {
-          text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+          text = e instanceof Error ? `${e.name}: ${e.message}` : `Error: ${String(e)}`;
         } catch {
           text = Object.prototype.toString.call(e);
         }
@@ -56,7 +59,7 @@ addToLibrary({
     Errors.registry = new FinalizationRegistry((ptr) => {
       if (!Module.sangamDead) _Py_DecRef(ptr);
     });`,
-  $Errors__deps: ['$Handles', 'sangam_restore_error', 'sangam_set_stop_async',
+  $Errors__deps: ['$Handles', 'sangam_restore_error', 'sangam_raise_object', 'sangam_set_stop_async',
     'sangam_set_stack_overflow', 'sangam_set_js_error_text', 'sangam_error_to_js', 'Py_DecRef'],
 
   // For C: sets the Python exception standing for a JS value (consumes the handle).

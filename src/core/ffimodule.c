@@ -181,7 +181,8 @@ PyMODINIT_FUNC
 PyInit__sangam_ffi(void)
 {
     PyObject *m = PyModule_Create(&ffi_module);
-    if (m == NULL || sangam_errors_init(m) < 0 || sangam_jsproxy_init(m) < 0) {
+    if (m == NULL || PyModule_AddStringConstant(m, "__version__", SANGAM_VERSION) < 0 ||
+        sangam_errors_init(m) < 0 || sangam_jsproxy_init(m) < 0) {
         Py_XDECREF(m);
         return NULL;
     }

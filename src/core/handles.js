@@ -38,10 +38,22 @@ addToLibrary({
     live: () => Handles.count,
   },
   // FREE marks a released slot (a value no caller can hold), so checks cost O(1).
-  $Handles__postset: 'Handles.FREE = Object.freeze({}); Handles.values.push(undefined, null, true, false); Module["Handles"] = Handles;',
+  $Handles__postset: 'Handles.FREE = Object.freeze({}); Handles.values.push(undefined, null, true, false); Handles.utf8 = new TextDecoder(); Module["Handles"] = Handles;',
 
-  sangam_h_string__deps: ['$Handles', '$UTF8ToString'],
-  sangam_h_string: (ptr, len) => Handles.add(UTF8ToString(ptr, len)),
+  // Exactly len bytes of UTF-8 (Python strings may hold NUL characters).
+  sangam_h_string__deps: ['$Handles'],
+  sangam_h_string: (ptr, len) => {
+    if (len < 32) {
+      let ascii = '';
+      for (let i = 0; i < len; i++) {
+        const c = HEAPU8[ptr + i];
+        if (c > 127) return Handles.add(Handles.utf8.decode(HEAPU8.subarray(ptr, ptr + len)));
+        ascii += String.fromCharCode(c);
+      }
+      return Handles.add(ascii);
+    }
+    return Handles.add(Handles.utf8.decode(HEAPU8.subarray(ptr, ptr + len)));
+  },
   sangam_h_number__deps: ['$Handles'],
   sangam_h_number: (value) => Handles.add(value),
   sangam_h_bigint__deps: ['$Handles', '$UTF8ToString'],

@@ -106,6 +106,8 @@ js_name(PyObject *name, int *len)
     return s;
 }
 
+static int is_dunder(PyObject *name);
+
 static PyObject *
 jsproxy_getattro(PyObject *self, PyObject *name)
 {
@@ -113,9 +115,9 @@ jsproxy_getattro(PyObject *self, PyObject *name)
         return PyObject_GenericGetAttr(self, name);
     }
     /* Python-side methods and properties first (to_py, js_id, ...), then the JS object's. */
-    PyObject *descr = _PyType_Lookup(Py_TYPE(self), name);
-    if (descr != NULL || (PyUnicode_GET_LENGTH(name) > 1 && PyUnicode_READ_CHAR(name, 0) == '_' &&
-                          PyUnicode_READ_CHAR(name, 1) == '_')) {
+    PyObject *dict = ((JsProxy *)self)->dict;
+    if (_PyType_Lookup(Py_TYPE(self), name) != NULL ||
+        (dict && is_dunder(name) && PyDict_Contains(dict, name) == 1)) {
         return PyObject_GenericGetAttr(self, name);
     }
     int len;
@@ -159,13 +161,6 @@ static PyObject *
 jsproxy_repr(PyObject *self)
 {
     return sangam_js_repr(REF(self));
-}
-
-static Py_hash_t
-jsproxy_hash(PyObject *self)
-{
-    double id = sangam_js_id(REF(self));
-    return id < 0 ? -1 : (Py_hash_t)id;
 }
 
 static PyObject *
@@ -233,7 +228,8 @@ jsproxy_as_object_map(PyObject *self, PyObject *args, PyObject *kwargs)
         return NULL;
     }
     return sangam_jsproxy_new(sangam_h_dup(REF(self)),
-                              JS_OBJECT_MAP | JS_LENGTH | JS_ITERABLE | JS_MUTABLE_MAP | JS_MAP,
+                              JS_OBJECT_MAP | JS_LENGTH | JS_MUTABLE_MAP | JS_MAP |
+                                  (hereditary ? JS_HEREDITARY : 0),
                               0);
 }
 
@@ -304,12 +300,15 @@ static PyGetSetDef jsproxy_getset[] = {
     {NULL},
 };
 
+static int jsproxy_contains(PyObject *self, PyObject *key);
+
 static PyType_Slot jsproxy_slots[] = {
+    {Py_sq_contains, jsproxy_contains},
     {Py_tp_dealloc, jsproxy_dealloc},
     {Py_tp_getattro, jsproxy_getattro},
     {Py_tp_setattro, jsproxy_setattro},
     {Py_tp_repr, jsproxy_repr},
-    {Py_tp_hash, jsproxy_hash},
+    {Py_tp_hash, PyObject_HashNotImplemented},
     {Py_tp_richcompare, jsproxy_richcompare},
     {Py_nb_bool, jsproxy_bool},
     {Py_tp_methods, jsproxy_methods},
@@ -353,7 +352,7 @@ call_js(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames,
     /* The glue releases the borrowed proxies made since mark, after converting the result. */
     mark = -1 - mark;
     result = sangam_js_call(REF(self), ((JsProxy *)self)->this_, refs, (int)nargs,
-                            nkw ? refs + nargs : NULL, (int)nkw, -1 - mark, construct);
+                            nkw ? refs + nargs + nkw : NULL, (int)nkw, -1 - mark, construct);
     for (Py_ssize_t i = 0; i < nkw; i++) {
         sangam_h_release(refs[nargs + nkw + i]);
     }
@@ -1141,6 +1140,12 @@ jsbuffer_to_memoryview(PyObject *self, PyObject *unused)
 }
 
 static PyObject *
+jsbuffer_to_py(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    return jsbuffer_to_memoryview(self, NULL);
+}
+
+static PyObject *
 jsbuffer_to_bytes(PyObject *self, PyObject *unused)
 {
     PyObject *copy = buffer_copy(self, NULL, NULL);
@@ -1226,7 +1231,8 @@ jsbuffer_from_file(PyObject *self, PyObject *file)
 }
 
 static PyMethodDef jsbuffer_methods[] = {
-    {"to_py", jsbuffer_to_memoryview, METH_VARARGS | METH_KEYWORDS, "A memoryview of a copy."},
+    {"to_py", (PyCFunction)(void (*)(void))jsbuffer_to_py, METH_VARARGS | METH_KEYWORDS,
+     "A memoryview of a copy."},
     {"to_memoryview", jsbuffer_to_memoryview, METH_NOARGS, "A memoryview of a copy."},
     {"to_bytes", jsbuffer_to_bytes, METH_NOARGS, "The bytes of the buffer."},
     {"to_string", jsbuffer_to_string, METH_VARARGS, "The buffer decoded (utf-8 by default)."},
@@ -1288,6 +1294,36 @@ static PyType_Slot jserror_slots[] = {
     {Py_tp_doc, "A JavaScript Error object."},
     {0, NULL},
 };
+
+/* ---- jsnull: JS null seen from Python (falsy, converts back to null) */
+
+PyObject *sangam_jsnull;
+
+static PyObject *
+jsnull_repr(PyObject *self)
+{
+    return PyUnicode_FromString("jsnull");
+}
+
+static int
+jsnull_bool(PyObject *self)
+{
+    return 0;
+}
+
+static PyType_Slot jsnull_slots[] = {
+    {Py_tp_repr, jsnull_repr},
+    {Py_nb_bool, jsnull_bool},
+    {Py_tp_doc, "The type of jsnull, which stands for JavaScript's null."},
+    {0, NULL},
+};
+
+/* For the glue: a new reference to jsnull. */
+SANGAM_EXPORT PyObject *
+sangam_py_jsnull(void)
+{
+    return Py_NewRef(sangam_jsnull);
+}
 
 /* ---- the mixins and the concrete types */
 
@@ -1406,6 +1442,21 @@ sangam_jsproxy_init(PyObject *module)
         PyModule_AddObjectRef(module, "JsProxy", (PyObject *)JsProxyType) < 0) {
         return -1;
     }
+    PyType_Spec jsnull_spec = {
+        .name = "pyodide.ffi.JsNull",
+        .basicsize = sizeof(PyObject),
+        .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+        .slots = jsnull_slots,
+    };
+    PyObject *jsnull_type = PyType_FromSpec(&jsnull_spec);
+    sangam_jsnull = jsnull_type ? (PyObject *)PyObject_New(PyObject, (PyTypeObject *)jsnull_type)
+                                : NULL;
+    if (sangam_jsnull == NULL || PyModule_AddObjectRef(module, "JsNull", jsnull_type) < 0 ||
+        PyModule_AddObjectRef(module, "jsnull", sangam_jsnull) < 0) {
+        return -1;
+    }
+    Py_INCREF(jsnull_type); /* the instance's reference to its heap type */
+    Py_DECREF(jsnull_type);
     for (int i = 0; i < N_MIXINS; i++) {
         PyType_Spec mixin = {
             .name = mixins[i].name,

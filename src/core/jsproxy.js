@@ -128,7 +128,7 @@ addToLibrary({
       const v = Handles.values[ref];
       let s;
       try {
-        s = Array.isArray(v) ? `[${v.map((x) => (typeof x === 'string' ? JSON.stringify(x) : String(x))).join(', ')}]` : String(v);
+        s = String(v);
       } catch {
         s = Object.prototype.toString.call(v);
       }
@@ -189,7 +189,13 @@ addToLibrary({
         return key < JsProxies.size(obj) ? Convert.toPy(obj[key]) : 0;
       }
       if (flags & Flags.JS_OBJECT_MAP) {
-        return Object.prototype.hasOwnProperty.call(obj, key) ? Convert.toPy(obj[key]) : 0;
+        if (!Object.prototype.hasOwnProperty.call(obj, key)) return 0;
+        const v = obj[key];
+        // as_object_map(hereditary=True): nested objects are object maps too.
+        if ((flags & Flags.JS_HEREDITARY) && typeof v === 'object' && v !== null) {
+          return _sangam_jsproxy_new(Handles.add(v), flags, 0);
+        }
+        return Convert.toPy(v);
       }
       const v = obj.get(key);
       if (v === undefined && !obj.has(key)) return 0;

@@ -178,12 +178,11 @@ sangam_pp_repr(PyObject *obj, int str)
     return result_to_js(str ? PyObject_Str(obj) : PyObject_Repr(obj));
 }
 
-/* "module.QualName", or just the name for builtins. */
+/* The type's tp_name: "module.Name" for C types, the bare name for Python classes. */
 SANGAM_EXPORT JsRef
 sangam_pp_type(PyObject *obj)
 {
-    PyObject *name = PyType_GetFullyQualifiedName(Py_TYPE(obj));
-    return result_to_js(name);
+    return result_to_js(PyUnicode_FromString(Py_TYPE(obj)->tp_name));
 }
 
 SANGAM_EXPORT JsRef

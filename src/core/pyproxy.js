@@ -114,9 +114,26 @@ addToLibrary({
         Object.setPrototypeOf(f, cls.prototype);
         return f;
       };
+      // Attribute values that are proxies (bound methods, ...) belong to the proxy they were read
+      // from: one proxy per Python object, destroyed with it, so `l.append(4)` leaks nothing.
+      P.cached = (s, value) => {
+        const vs = value[STATE];
+        s.cache ??= new Map();
+        const old = s.cache.get(vs.ptr);
+        if (old && !old[STATE].destroyed) {
+          P.destroy(value);
+          return old;
+        }
+        s.cache.set(vs.ptr, value);
+        return value;
+      };
       P.destroy = (proxy, message) => {
         const s = proxy[STATE];
         if (!s || s.destroyed) return;
+        if (s.cache) {
+          for (const child of s.cache.values()) P.destroy(child);
+          s.cache = null;
+        }
         s.destroyed = message ?? `This PyProxy (of a Python ${s.typeName ?? 'object'}) was destroyed; it cannot be used any more.`;
         P.registry.unregister(s);
         P.live--;
@@ -161,13 +178,18 @@ addToLibrary({
           if (isOwn(target, key)) return Reflect.get(target, key);
           const s = enter(target[STATE].proxy);
           if ((s.flags & Flags.PY_SEQUENCE) && isIndex(key)) return P.getItem(s, Number(key));
-          return withName(pyKey(key), (ptr, len) => take(c(_sangam_pp_getattr, s.ptr, ptr, len)));
+          const value = withName(pyKey(key), (ptr, len) => take(c(_sangam_pp_getattr, s.ptr, ptr, len)));
+          return P.isPyProxy(value) ? P.cached(s, value) : value;
         },
         set(target, key, value) {
           if (typeof key === 'symbol' || (key in target && !key.startsWith('$'))) {
             return Reflect.set(target, key, value);
           }
           const s = enter(target[STATE].proxy);
+          if ((s.flags & Flags.PY_SEQUENCE) && isIndex(key)) {
+            withHandle(Number(key), (k) => withHandle(value, (v) => cInt(_sangam_pp_setitem, s.ptr, k, v)));
+            return true;
+          }
           withHandle(value, (ref) => withName(pyKey(key), (ptr, len) => cInt(_sangam_pp_setattr, s.ptr, ptr, len, ref)));
           return true;
         },

@@ -58,6 +58,7 @@ extern PyObject *sangam_JsException; /* pyodide.ffi.JsException */
 extern PyObject *sangam_ConversionError;
 int sangam_errors_init(PyObject *module);
 SANGAM_EXPORT void sangam_restore_error(PyObject *exc);
+SANGAM_EXPORT void sangam_raise_object(PyObject *obj);
 SANGAM_EXPORT void sangam_set_js_error_text(JsRef err, JsRef text);
 SANGAM_EXPORT void sangam_set_stack_overflow(void);
 SANGAM_EXPORT void sangam_set_stop_async(void);
@@ -95,6 +96,8 @@ int sangam_jsproxy_init(PyObject *module);
 int sangam_jsproxy_check(PyObject *obj);
 JsRef sangam_jsproxy_ref(PyObject *obj); /* borrowed handle */
 SANGAM_EXPORT PyObject *sangam_jsproxy_new(JsRef ref, int flags, JsRef this_);
+extern PyObject *sangam_jsnull; /* pyodide.ffi.jsnull */
+SANGAM_EXPORT PyObject *sangam_py_jsnull(void);
 PyObject *sangam_jsproxy_wrap(JsRef ref); /* steals ref, flags computed by JS */
 SANGAM_EXPORT void sangam_future_settle(PyObject *future, JsRef value, int rejected);
 

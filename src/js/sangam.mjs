@@ -5,6 +5,9 @@ import {
 } from './runtime.mjs';
 import { makeInput, makeOutput, nodeStdinReader } from './streams.mjs';
 
+// Filled in when dist/ is assembled (Makefile: VERSION).
+export const version = '@SANGAM_VERSION@';
+
 export { PythonError, FatalError };
 
 // What a stream gets when the caller names no handler (Pyodide's defaults): lines to the console;
@@ -82,7 +85,7 @@ export async function loadSangam(options = {}) {
   let interruptBuffer = null;
 
   const api = {
-    version: pyodidePy.__version__,
+    version,
     FS,
     PythonError,
     FatalError,

@@ -34,7 +34,7 @@ test('simple results become JS values', () => {
   assert.equal(py.runPython(''), undefined);
 });
 
-test('other results are opaque but describe themselves', () => {
+test('other results are PyProxies that describe themselves', () => {
   const v = py.runPython('[1, "a", None]');
   assert.equal(v.type, 'list');
   assert.equal(String(v), "[1, 'a', None]");

@@ -1,8 +1,7 @@
 """sangam's `pyodide` package: the Python API it shares with Pyodide (ffi, code, console, http,
 webloop), so that code written for Pyodide runs unchanged."""
 
-# The one place the version is written; the JS API reads it from here.
-__version__ = "0.1.0"
+from _sangam_ffi import __version__  # sangam's version (Makefile: VERSION)
 
 __all__ = ["__version__", "ffi", "code", "console", "http", "webloop"]
 

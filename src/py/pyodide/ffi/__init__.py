@@ -17,6 +17,7 @@ from _sangam_ffi import (
     JsIterator,
     JsMap,
     JsMutableMap,
+    JsNull,
     JsOnceCallable,
     JsPromise,
     JsProxy,
@@ -27,6 +28,7 @@ from _sangam_ffi import (
     destroy_proxies,
     register_js_module,
     to_js,
+    jsnull,
     unregister_js_module,
 )
 
@@ -52,6 +54,7 @@ __all__ = [
     "JsIterator",
     "JsMap",
     "JsMutableMap",
+    "JsNull",
     "JsOnceCallable",
     "JsPromise",
     "JsProxy",
@@ -60,6 +63,7 @@ __all__ = [
     "create_once_callable",
     "create_proxy",
     "destroy_proxies",
+    "jsnull",
     "register_js_module",
     "to_js",
     "unregister_js_module",
