@@ -103,14 +103,14 @@ export async function loadSangam(options = {}) {
     // Runs code that may use top-level await; resolves to the last expression's value.
     async runPythonAsync(code, opts = {}) {
       if (typeof code !== 'string') throw new TypeError('runPythonAsync expects a string of Python code');
-      const evalCodeAsync = pyimport('pyodide.code').eval_code_async;
+      const codeModule = pyimport('pyodide.code');
       let coroutine;
       try {
-        coroutine = evalCodeAsync.callKwargs(code, opts.globals ?? globals, opts.locals, {
+        coroutine = codeModule.eval_code_async.callKwargs(code, opts.globals ?? globals, opts.locals, {
           filename: opts.filename ?? '<exec>',
         });
       } finally {
-        evalCodeAsync.destroy();
+        codeModule.destroy(); // and the attribute proxies read from it
       }
       try {
         return await coroutine;

@@ -1,6 +1,7 @@
 // Errors across the boundary: PythonError in JS, JsException in Python, errors crossing twice, and
 // deep recursion (Python RecursionError, JS RangeError) leaving a usable runtime.
-import { test, before, beforeEach, afterEach } from 'node:test';
+import { before, beforeEach, afterEach } from 'node:test';
+import { test } from './impl.mjs';
 import assert from 'node:assert/strict';
 import { load, checkLeaks, pycall, run, isPyodide } from './impl.mjs';
 

@@ -1,6 +1,7 @@
 // JsProxy, a JavaScript object seen from Python: attributes, calls, new, typeof, equality, js_id,
 // truth, repr/str, len, in, indexing, iteration, awaiting, to_py, object_* views, buffers, ABCs.
-import { test, before, beforeEach, afterEach } from 'node:test';
+import { before, beforeEach, afterEach } from 'node:test';
+import { test } from './impl.mjs';
 import assert from 'node:assert/strict';
 import { load, checkLeaks, pycall, run } from './impl.mjs';
 
