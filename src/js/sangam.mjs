@@ -22,6 +22,14 @@ function defaultHandler(name, fs) {
   return makeInput({ error: true });
 }
 
+// Removes the indentation common to all non-blank lines (sources written inside JS templates).
+function dedent(code) {
+  const lines = code.split('\n');
+  const indents = lines.filter((l) => l.trim()).map((l) => l.match(/^[ \t]*/)[0].length);
+  const n = indents.length ? Math.min(...indents) : 0;
+  return n ? lines.map((l) => l.slice(Math.min(n, l.match(/^[ \t]*/)[0].length))).join('\n') : code;
+}
+
 export async function loadSangam(options = {}) {
   const nodeFs = IN_NODE ? await import('node:fs') : null;
   const runtime = await createRuntime({
@@ -95,6 +103,7 @@ export async function loadSangam(options = {}) {
     _module: Module,
     runPython(code, opts = {}) {
       if (typeof code !== 'string') throw new TypeError('runPython expects a string of Python code');
+      code = dedent(code);
       const g = pointerOf(opts.globals, 'globals');
       const l = pointerOf(opts.locals, 'locals');
       return withCString(code, (c) => withCString(opts.filename ?? '<exec>', (f) =>

@@ -1,6 +1,7 @@
 // The JS API around the FFI: runPython options, globals, pyimport, JS modules, toPy, interrupts,
 // pyodide_py/ffi/version, and the Python-side pyodide.code and pyodide.console helpers.
-import { test, before, beforeEach, afterEach } from 'node:test';
+import { before, beforeEach, afterEach } from 'node:test';
+import { test } from './impl.mjs';
 import assert from 'node:assert/strict';
 import { load, checkLeaks, run } from './impl.mjs';
 

@@ -1,6 +1,7 @@
 // Pyodide's documented FFI examples, run as written (browser globals replaced by Node equivalents:
 // window = globalThis, an EventTarget for document.body, a local promise-returning fetch stand-in).
-import { test, before, beforeEach, afterEach } from 'node:test';
+import { before, beforeEach, afterEach } from 'node:test';
+import { test } from './impl.mjs';
 import assert from 'node:assert/strict';
 import { load, checkLeaks, stdout } from './impl.mjs';
 
