@@ -5,7 +5,7 @@ import { before, beforeEach, afterEach } from 'node:test';
 import { test } from './impl.mjs';
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
-import { load, checkLeaks, run } from './impl.mjs';
+import { load, checkLeaks, run, isPyodide } from './impl.mjs';
 
 const SEED = process.env.SANGAM_ROUNDTRIP_SEED ? Number(process.env.SANGAM_ROUNDTRIP_SEED) : randomInt(2 ** 31);
 const COUNT = 3000;
@@ -86,7 +86,10 @@ before(async () => {
             elif k == 1:
                 v = {self.key(): self.value(depth - 1) for _ in range(r.randrange(5))}
             else:
-                v = {self.hashable() for _ in range(r.randrange(5))}
+                # Sets are not shared: Pyodide 0.29.5 corrupts its memory (a later fatal "memory
+                # access out of bounds") after to_js of a list holding one set twice and to_py of
+                # the result. Shared lists and dicts are fine.
+                return {self.hashable() for _ in range(r.randrange(5))}
             self.pool.append(v)
             return v
 
@@ -169,7 +172,8 @@ function jsGen(rand) {
       v = new Map();
       for (let i = int(0, 4); i > 0; i--) v.set(mapKey(), value(depth - 1, pool));
     } else {
-      v = new Set(Array.from({ length: int(0, 4) }, setElement));
+      // not shared: see the note on sets in the Python generator
+      return new Set(Array.from({ length: int(0, 4) }, setElement));
     }
     pool.push(v);
     return v;
@@ -221,11 +225,31 @@ test(`JS -> Python argument -> returned to JS is === for every generated contain
     for (let i = 0; i < 500; i++) {
       const v = gen();
       const back = same(v);
-      if (Number.isNaN(v)) continue;
-      assert.ok(back === v || (typeof v === 'bigint' && back == v) || (v === null && back === null),
-        `seed ${SEED}, value #${i}: ${String(v)} came back as ${String(back)}`);
+      // Containers and strings come back ===; numbers and BigInts by value: a small BigInt comes
+      // back as a Number, and (Pyodide 0.29.5) the Number +-(2**53 - 1) as a BigInt.
+      const ok = back === v ||
+        (typeof v === 'bigint' && typeof back === 'number' && BigInt(back) === v) ||
+        (typeof v === 'number' && typeof back === 'bigint' && Number.isInteger(v) && BigInt(v) === back);
+      assert.ok(ok, `seed ${SEED}, value #${i}: ${String(v)} (${typeof v}) came back as ${String(back)} (${typeof back})`);
     }
   } finally {
     same.destroy();
   }
+});
+
+// Pyodide 0.29.5 corrupts its memory on this (a fatal error some thousand iterations later), so
+// the check runs on sangam only.
+test('a value holding one set twice round trips many times without corrupting memory', {
+  skip: isPyodide && 'Pyodide 0.29.5 corrupts its memory here (fatal "memory access out of bounds")',
+}, () => {
+  assert.equal(run(py, `
+    ok = True
+    for i in range(3000):
+        v = (lambda s: [s, s])({i % 7})
+        j = to_js(v)
+        b = j.to_py()
+        ok = ok and b == v and b[0] is b[1]
+    ok
+  `), true);
+  py.runPython('del ok, v, j, b, i');
 });
