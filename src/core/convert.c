@@ -273,12 +273,7 @@ converter_convert(PyObject *capsule, PyObject *value)
 {
     ConverterContext *ctx = context_of(capsule);
     JsRef ref = ctx ? to_js(ctx->c, value, ctx->depth) : 0;
-    if (!ref) {
-        return NULL;
-    }
-    PyObject *result = sangam_js_to_py(ref);
-    sangam_h_release(ref);
-    return result;
+    return ref ? sangam_js_take_py(ref) : NULL;
 }
 
 static PyObject *

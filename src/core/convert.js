@@ -120,7 +120,7 @@ addToLibrary({
         return container;
       };
       const check = (rc) => {
-        if (rc < 0 || rc === 0 && false) throw Convert.PY_ERROR;
+        if (rc < 0) throw Convert.PY_ERROR;
       };
       const item = (x) => {
         const p = deeper(x);
@@ -171,7 +171,7 @@ addToLibrary({
         return result;
       }
       if (converter) {
-        const convert = (x) => PyProxies.borrow(item(x));
+        const convert = (x) => PyProxies.wrap(item(x), true);
         const cacheConversion = (input, output) => {
           const ptr = PyProxies.ptrOf(output);
           if (ptr) cache.set(input, ptr);

@@ -107,8 +107,7 @@ sangam_raise_object(PyObject *obj)
 SANGAM_EXPORT void
 sangam_set_js_error_text(JsRef err, JsRef text)
 {
-    PyObject *message = sangam_js_to_py(text);
-    sangam_h_release(text);
+    PyObject *message = sangam_js_take_py(text);
     PyObject *js_error = message ? sangam_jsproxy_wrap(err) : (sangam_h_release(err), NULL);
     PyObject *exc = js_error ? PyObject_CallOneArg(sangam_JsException, message) : NULL;
     if (exc != NULL && PyObject_SetAttrString(exc, "js_error", js_error) == 0) {

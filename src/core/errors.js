@@ -32,15 +32,17 @@ addToLibrary({
       }
     },
     // The error to throw for exception e that came out of wasm: a fatal one puts the runtime in
-    // the dead state (every later call throws the same FatalError); others are returned as is.
-    fatal(e) {
-      if (!(Errors.isFatal(e) || Errors.isStackOverflow(e))) return e;
+    // the dead state (every later call throws the same FatalError); others are returned as is,
+    // unless `always` (e cut C off mid-way, whatever it is).
+    fatal(e, always = false) {
+      if (!always && !(Errors.isFatal(e) || Errors.isStackOverflow(e))) return e;
       if (Module.sangamDead) return Module.sangamDead;
       let reason;
       if (e?.name === 'ExitStatus') reason = `Python exited (status ${e.status})`;
       else if (e instanceof WebAssembly.RuntimeError) reason = `a fatal error in wasm: ${e.message}`;
       else if (e instanceof RangeError) reason = `the JS stack ran out inside Python: ${e.message}`;
-      else reason = String(e?.message ?? e);
+      else if (e instanceof Module.FatalError) reason = e.message;
+      else reason = `an unexpected error inside the runtime: ${e?.stack ?? e}`;
       const err = new Module.FatalError(`sangam: the runtime is no longer usable: ${reason}`);
       err.cause = e;
       Module.sangamDead = err;

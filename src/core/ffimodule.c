@@ -41,12 +41,7 @@ ffi_to_js(PyObject *module, PyObject *args, PyObject *kwargs)
         default_converter == Py_None ? NULL : default_converter,
     };
     JsRef ref = sangam_to_js(obj, &options);
-    if (!ref) {
-        return NULL;
-    }
-    PyObject *result = sangam_js_to_py(ref);
-    sangam_h_release(ref);
-    return result;
+    return ref ? sangam_js_take_py(ref) : NULL;
 }
 
 /* A JsProxy of a new PyProxy of obj, which lives until destroy() (create_proxy). */

@@ -661,22 +661,29 @@ jsmap_get(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return v;
 }
 
+/* keys(), values() or items() as a JsArray; as_object_map() proxies use own properties. */
+static PyObject *
+jsmap_view(PyObject *self, const char *map_op, const char *object_op)
+{
+    return sangam_js_method(REF(self), FLAGS(self) & JS_OBJECT_MAP ? object_op : map_op, 0);
+}
+
 static PyObject *
 jsmap_keys(PyObject *self, PyObject *unused)
 {
-    return sangam_js_method(REF(self), FLAGS(self) & JS_OBJECT_MAP ? "sangam:okeys" : "sangam:keys", 0);
+    return jsmap_view(self, "sangam:keys", "sangam:okeys");
 }
 
 static PyObject *
 jsmap_values(PyObject *self, PyObject *unused)
 {
-    return sangam_js_method(REF(self), FLAGS(self) & JS_OBJECT_MAP ? "sangam:ovalues" : "sangam:values", 0);
+    return jsmap_view(self, "sangam:values", "sangam:ovalues");
 }
 
 static PyObject *
 jsmap_items(PyObject *self, PyObject *unused)
 {
-    return sangam_js_method(REF(self), FLAGS(self) & JS_OBJECT_MAP ? "sangam:oitems" : "sangam:items", 0);
+    return jsmap_view(self, "sangam:items", "sangam:oitems");
 }
 
 static PyObject *
@@ -728,7 +735,7 @@ jsmap_pop(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 static PyObject *
 jsmap_clear(PyObject *self, PyObject *unused)
 {
-    PyObject *r = sangam_js_method(REF(self), FLAGS(self) & JS_OBJECT_MAP ? "sangam:oclear" : "sangam:clear", 0);
+    PyObject *r = jsmap_view(self, "sangam:clear", "sangam:oclear");
     Py_XDECREF(r);
     return r ? Py_NewRef(Py_None) : NULL;
 }

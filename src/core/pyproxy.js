@@ -102,11 +102,6 @@ addToLibrary({
         if (borrowed) P.borrowed.push(proxy);
         return proxy;
       };
-      // A PyProxy for a Python reference made by toPyDeep's converter: lent for this call only.
-      P.borrow = (ptr) => {
-        const proxy = P.wrap(ptr, true);
-        return proxy;
-      };
       P.callableTarget = (cls) => {
         const f = () => {};
         delete f.length;
@@ -313,7 +308,7 @@ addToLibrary({
             const dc = conv(dictC);
             let df = 0;
             try {
-              df = conv(defaultC && P.jsDefaultConverter(defaultC));
+              df = conv(defaultC);
             } catch (e) {
               if (dc) _Py_DecRef(dc);
               throw e;
@@ -324,10 +319,6 @@ addToLibrary({
           }
         }
       }
-      // A JS defaultConverter(value, convert, cacheConversion) called from to_js in C: Python
-      // passes (obj, convert, cache_conversion); obj arrives as a borrowed PyProxy.
-      P.jsDefaultConverter = (f) => (obj, convert, cache) => f(
-        obj, (x) => convert(x), (x, y) => cache(x, y));
       const methods = {};
       methods[F.PY_LENGTH] = {
         get length() { return cInt(_sangam_pp_length, enter(this).ptr); },
@@ -499,7 +490,6 @@ addToLibrary({
         PyBuffer: kind(F.PY_BUFFER, 'PyBuffer'),
         PySequence: kind(F.PY_SEQUENCE, 'PySequence'),
         PyMutableSequence: kind(F.PY_MUTABLE_SEQUENCE, 'PyMutableSequence'),
-        PyBufferView: P.PyBufferView,
       };
 
       // ---- getBuffer: a zero-copy view of a Python buffer's memory.

@@ -87,6 +87,14 @@ JsRef sangam_to_js(PyObject *obj, const ToJsOptions *options);
 
 /* ---- convert.js: JS values as Python values (implicit conversion); new reference or NULL. */
 PyObject *sangam_js_to_py(JsRef ref);
+/* The same, consuming the handle (results of to_js, JS-made values). */
+static inline PyObject *
+sangam_js_take_py(JsRef ref)
+{
+    PyObject *value = sangam_js_to_py(ref);
+    sangam_h_release(ref);
+    return value;
+}
 /* Proxies lent to JS for the duration of a call (the JS glue releases them). */
 int sangam_proxies_mark(void);
 void sangam_proxies_release(int mark);

@@ -101,10 +101,8 @@ export async function createRuntime({ indexURL = defaultIndexURL(), env = {}, st
         // Emscripten's exit() sets the Node process's exit code; the host process is not ours
         // to end. The status travels in the error instead.
         if (IN_NODE) process.exitCode = hostExitCode;
-        const err = Module.Errors.fatal(e);
-        // Anything else escaping wasm unexplained is fatal too: C was cut off mid-way.
-        if (err === e) throw Module.Errors.fatal(new FatalError(`an unexpected error inside the runtime: ${e?.stack ?? e}`));
-        throw err;
+        // Anything escaping wasm here cut C off mid-way: the runtime cannot go on.
+        throw Module.Errors.fatal(e, true);
       } finally {
         runtime.streams.flush();
       }

@@ -23,11 +23,15 @@ function defaultHandler(name, fs) {
 }
 
 // Removes the indentation common to all non-blank lines (sources written inside JS templates).
+// Sources whose first line is not indented, nearly all of them, are returned as they are.
 function dedent(code) {
+  if (!/^(\s*\n)*[ \t]/.test(code)) return code;
   const lines = code.split('\n');
-  const indents = lines.filter((l) => l.trim()).map((l) => l.match(/^[ \t]*/)[0].length);
-  const n = indents.length ? Math.min(...indents) : 0;
-  return n ? lines.map((l) => l.slice(Math.min(n, l.match(/^[ \t]*/)[0].length))).join('\n') : code;
+  let n = Infinity;
+  for (const line of lines) {
+    if (line.trim()) n = Math.min(n, line.match(/^[ \t]*/)[0].length);
+  }
+  return lines.map((line) => line.slice(Math.min(n, line.match(/^[ \t]*/)[0].length))).join('\n');
 }
 
 export async function loadSangam(options = {}) {

@@ -3,7 +3,7 @@
 import { before, beforeEach, afterEach } from 'node:test';
 import { test } from './impl.mjs';
 import assert from 'node:assert/strict';
-import { load, checkLeaks, dedent, run } from './impl.mjs';
+import { load, checkLeaks, dedent, run, withModule as sharedWithModule } from './impl.mjs';
 
 let py;
 before(async () => {
@@ -20,21 +20,7 @@ checkLeaks(beforeEach, afterEach, () => py);
 
 const runAsync = (src) => py.runPythonAsync(dedent(src));
 
-function withModule(name, value, fn) {
-  py.registerJsModule(name, value);
-  const done = () => {
-    py.unregisterJsModule(name);
-    py.runPython(`import sys; sys.modules.pop(${JSON.stringify(name)}, None)`);
-  };
-  let r;
-  try {
-    r = fn();
-  } catch (e) {
-    done();
-    throw e;
-  }
-  return Promise.resolve(r).finally(done);
-}
+const withModule = (name, value, fn) => sharedWithModule(py, name, value, fn);
 
 test('runPythonAsync returns a Promise of the last expression, with top-level await', async () => {
   const p = py.runPythonAsync('1 + 1');

@@ -3,7 +3,7 @@
 import { before, beforeEach, afterEach } from 'node:test';
 import { test } from './impl.mjs';
 import assert from 'node:assert/strict';
-import { load, checkLeaks, pycall, run, isPyodide } from './impl.mjs';
+import { load, checkLeaks, pycall, run, isPyodide, withModule as sharedWithModule } from './impl.mjs';
 
 let py;
 before(async () => {
@@ -15,15 +15,7 @@ before(async () => {
 });
 checkLeaks(beforeEach, afterEach, () => py);
 
-function withModule(name, value, fn) {
-  py.registerJsModule(name, value);
-  try {
-    return fn();
-  } finally {
-    py.unregisterJsModule(name);
-    py.runPython(`import sys; sys.modules.pop(${JSON.stringify(name)}, None)`);
-  }
-}
+const withModule = (name, value, fn) => sharedWithModule(py, name, value, fn);
 
 test('a Python exception reaching JS is a PythonError with type and the traceback as message', () => {
   assert.throws(() => run(py, `

@@ -122,3 +122,23 @@ export function test(name, ...rest) {
   const fn = rest.pop();
   return nodeTest(name, { ...(rest[0] ?? {}), todo: `known difference: ${reason}` }, fn);
 }
+
+// Runs fn with a JS value registered as the Python module `name`, then removes it again (once
+// fn's promise settles, if it returns one).
+export function withModule(py, name, value, fn) {
+  py.registerJsModule(name, value);
+  const done = () => {
+    py.unregisterJsModule(name);
+    py.runPython(`import sys; sys.modules.pop(${JSON.stringify(name)}, None)`);
+  };
+  let r;
+  try {
+    r = fn();
+  } catch (e) {
+    done();
+    throw e;
+  }
+  if (typeof r?.then === 'function') return Promise.resolve(r).finally(done);
+  done();
+  return r;
+}

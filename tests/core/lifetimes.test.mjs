@@ -3,7 +3,7 @@
 import { before, beforeEach, afterEach } from 'node:test';
 import { test } from './impl.mjs';
 import assert from 'node:assert/strict';
-import { load, checkLeaks, liveCounts, countsBefore, assertNoLeak, run } from './impl.mjs';
+import { load, checkLeaks, liveCounts, countsBefore, assertNoLeak, run, withModule as sharedWithModule } from './impl.mjs';
 
 let py;
 before(async () => {
@@ -20,16 +20,7 @@ const DESTROYED = /destroyed/;
 // assert.throws matcher on the error's message
 const says = (re) => (e) => e instanceof Error && re.test(e.message);
 
-// Runs Python code with `name` bound to a JS value in a throwaway module, then unregisters it.
-function withModule(name, value, fn) {
-  py.registerJsModule(name, value);
-  try {
-    return fn();
-  } finally {
-    py.unregisterJsModule(name);
-    py.runPython(`import sys; sys.modules.pop(${JSON.stringify(name)}, None)`);
-  }
-}
+const withModule = (name, value, fn) => sharedWithModule(py, name, value, fn);
 
 test('an argument proxy is usable during the call and destroyed after it', () => {
   let kept = null;
