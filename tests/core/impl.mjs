@@ -124,12 +124,12 @@ export function test(name, ...rest) {
 }
 
 // Runs fn with a JS value registered as the Python module `name`, then removes it again (once
-// fn's promise settles, if it returns one).
+// fn's promise settles, if it returns one), with the global that `import name` bound in __main__.
 export function withModule(py, name, value, fn) {
   py.registerJsModule(name, value);
   const done = () => {
     py.unregisterJsModule(name);
-    py.runPython(`import sys; sys.modules.pop(${JSON.stringify(name)}, None)`);
+    py.runPython(`import sys; sys.modules.pop(${JSON.stringify(name)}, None); globals().pop(${JSON.stringify(name)}, None)`);
   };
   let r;
   try {

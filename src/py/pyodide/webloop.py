@@ -391,6 +391,9 @@ class WebLoop(asyncio.AbstractEventLoop):
                         self._run_timed(handle)
                     else:
                         handle._run()
+                    # A traceback made in a later callback holds this frame (through f_back);
+                    # the handle must not be in it, or the handle's callback outlives its run.
+                    handle = None
                 self._current_handle = None
                 if time.monotonic() >= deadline:
                     break
