@@ -218,9 +218,12 @@ addToLibrary({
       P.dir = (s) => {
         const ref = c(_sangam_pp_getattr, s.ptr, ...Convert.utf8('__dir__'));
         const dirFn = take(ref);
+        let names;
         try {
-          return Array.from(dirFn());
+          names = dirFn();
+          return Array.from(names);
         } finally {
+          names?.destroy?.();
           dirFn.destroy?.();
         }
       };

@@ -1,6 +1,8 @@
 // Chooses the FFI implementation under test (env SANGAM_FFI_IMPL = sangam | pyodide-0.29), loads one
 // runtime per test file, and checks sangam's live handle/proxy counts for leaks.
 import assert from 'node:assert/strict';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -67,12 +69,31 @@ export function assertNoLeak(py, before, what = 'the test') {
   assert.deepEqual(after, before, `${what} left live handles/proxies behind`);
 }
 
-// Installs beforeEach/afterEach hooks checking every test of the file for leaks (sangam only).
+// JS garbage collection on demand, for the one thing that is released by it: a PythonError holds
+// its Python exception (and so the frames of its traceback, and what their locals hold) until JS
+// forgets the error, which a FinalizationRegistry then reports in a later task.
+v8.setFlagsFromString('--expose-gc');
+const jsGc = vm.runInNewContext('gc');
+
+async function collectedCounts(py) {
+  for (let i = 0; i < 2; i++) {
+    jsGc();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  return settledCounts(py);
+}
+
+// Installs beforeEach/afterEach hooks checking every test of the file for leaks (sangam only):
+// what the test made must be unreachable afterwards, once Python's and JS's collectors ran.
 // `getPy` returns the loaded runtime (it is loaded in `before`).
 export function checkLeaks(beforeEach, afterEach, getPy) {
   let mark = null;
-  beforeEach(() => { mark = countsBefore(getPy()); });
-  afterEach((t) => { assertNoLeak(getPy(), mark, t?.name ? `test "${t.name}"` : 'the test'); });
+  beforeEach(async () => { mark = isSangam ? await collectedCounts(getPy()) : null; });
+  afterEach(async (t) => {
+    if (!isSangam) return;
+    const what = t?.name ? `test "${t.name}"` : 'the test';
+    assert.deepEqual(await collectedCounts(getPy()), mark, `${what} left live handles/proxies behind`);
+  });
 }
 
 export const testsDir = here;

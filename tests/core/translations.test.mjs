@@ -520,12 +520,14 @@ test('to_py: TypedArray, ArrayBuffer and DataView become memoryviews (copied) wi
   assert.deepEqual(pycall(py, 'lambda b: to_js([type(b.to_py()).__name__, b.to_py().tolist()])',
     new Uint8Array([1, 2, 3]).buffer), ['memoryview', [1, 2, 3]]);
   const ta = new Uint8Array([1, 2, 3]);
-  assert.equal(pycall(py, `
+  const copied = pycall(py, `
     def f(ta, poke):
         m = ta.to_py()
         poke()
         return m.tolist()
-    f`, ta, () => { ta[0] = 99; }).join(), '1,2,3');
+    f`, ta, () => { ta[0] = 99; });
+  assert.equal(copied.join(), '1,2,3');
+  copied.destroy();
 });
 
 test('to_py: default_converter handles objects with no default conversion', () => {
