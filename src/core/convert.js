@@ -13,7 +13,36 @@ addToLibrary({
         Convert.scratchSize = Math.max(need, 256);
         Convert.scratch = _malloc(Convert.scratchSize);
       }
-      return [Convert.scratch, stringToUTF8(s, Convert.scratch, need)];
+      if (s.isWellFormed()) return [Convert.scratch, stringToUTF8(s, Convert.scratch, need)];
+      // A lone surrogate is written as its own 3-byte sequence (Python decodes that with
+      // "surrogatepass"), not replaced: JS strings that are not valid UTF-16 survive the trip.
+      let n = 0;
+      for (let i = 0; i < s.length; i++) {
+        let c = s.charCodeAt(i);
+        if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
+          const d = s.charCodeAt(i + 1);
+          if (d >= 0xdc00 && d < 0xe000) {
+            c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+            i++;
+          }
+        }
+        const at = Convert.scratch + n;
+        if (c < 0x80) {
+          HEAPU8[at] = c;
+          n += 1;
+        } else if (c < 0x800) {
+          HEAPU8.set([0xc0 | (c >> 6), 0x80 | (c & 63)], at);
+          n += 2;
+        } else if (c < 0x10000) {
+          HEAPU8.set([0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63)], at);
+          n += 3;
+        } else {
+          HEAPU8.set([0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63)], at);
+          n += 4;
+        }
+      }
+      HEAPU8[Convert.scratch + n] = 0;
+      return [Convert.scratch, n];
     },
     str(s) {
       const [ptr, len] = Convert.utf8(s);
@@ -35,7 +64,8 @@ addToLibrary({
         case 'bigint': return Convert.bigint(v);
       }
       if (v === null) return _sangam_py_jsnull();
-      const ptr = PyProxies.ptrOf(v);
+      // A Python object back from JS is itself: a PyProxy's, or a PythonError's exception.
+      const ptr = PyProxies.ptrOf(v) || (v instanceof Module.PythonError && v.__pyExc);
       if (ptr) {
         _Py_IncRef(ptr);
         return ptr;
@@ -48,6 +78,7 @@ addToLibrary({
       const F = Flags;
       // A PyProxy seen from Python (create_proxy): only whether it can be called matters.
       if (PyProxies.isPyProxy(v)) return typeof v === 'function' ? F.JS_CALLABLE : 0;
+      if (v === null || v === undefined) return 0;
       if (typeof v === 'function') f |= F.JS_CALLABLE;
       if (Array.isArray(v)) f |= F.JS_ARRAY | F.JS_LENGTH;
       else if (ArrayBuffer.isView(v)) f |= F.JS_BUFFER | (v instanceof DataView ? 0 : F.JS_TYPEDARRAY | F.JS_LENGTH);

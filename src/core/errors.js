@@ -19,8 +19,6 @@ addToLibrary({
         _sangam_raise_object(PyProxies.ptrOf(e));
       } else if (e === Errors.STOP_ASYNC) {
         _sangam_set_stop_async();
-      } else if (Errors.isStackOverflow(e)) {
-        _sangam_set_stack_overflow();
       } else {
         let text;
         try {
@@ -28,7 +26,22 @@ addToLibrary({
         } catch {
           text = Object.prototype.toString.call(e);
         }
-        _sangam_set_js_error_text(Handles.add(e), Handles.add(text));
+        // Making a JsException runs Python: with the JS stack nearly spent (a RangeError caught
+        // near its end), a RecursionError is set instead, which needs almost none.
+        if (Errors.isStackOverflow(e) && !Errors.headroom(Errors.HEADROOM)) {
+          _sangam_set_stack_overflow();
+        } else {
+          _sangam_set_js_error_text(Handles.add(e), Handles.add(text));
+        }
+      }
+    },
+    // Whether n more (small) JS frames fit on the stack.
+    HEADROOM: 2000,
+    headroom(n) {
+      try {
+        return n === 0 || Errors.headroom(n - 1);
+      } catch {
+        return false;
       }
     },
     // The error to throw for exception e that came out of wasm: a fatal one puts the runtime in

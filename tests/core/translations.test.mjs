@@ -49,7 +49,10 @@ test('py->js: int outside the safe range is a BigInt', () => {
 test('py->js: int arguments to a JS function are Number or BigInt by the same rule', () => {
   assert.equal(jsTypeof('2**40'), 'number');
   assert.equal(jsTypeof('-(2**52)'), 'number');
-  assert.equal(jsTypeof('2**53 - 1'), 'bigint');
+  // The docs: a Number when it is a safe integer (|n| <= 2**53 - 1); Pyodide 0.29.5 makes 2**53 - 1
+  // a BigInt in arguments although it returns it as a Number.
+  assert.equal(jsTypeof('2**53 - 1'), isSangam ? 'number' : 'bigint');
+  assert.equal(jsTypeof('2**53'), 'bigint');
   assert.equal(jsTypeof('2**100'), 'bigint');
   assert.equal(pycall(py, 'lambda f: f(2**100)', (x) => x === 2n ** 100n), true);
 });
