@@ -11,7 +11,8 @@ int sangam_js_object_set(JsRef obj, JsRef key, JsRef value);
 JsRef sangam_js_set_new(void);
 int sangam_js_set_add(JsRef set, JsRef item);
 JsRef sangam_js_pair(JsRef a, JsRef b);
-JsRef sangam_js_typedarray(const void *data, size_t nbytes, const char *format);
+JsRef sangam_js_typedarray(const void *data, size_t nbytes, const char *format, int ndim,
+                           const Py_ssize_t *shape);
 
 /* Integers that a double holds exactly become Numbers; larger ones become BigInts. */
 #define MAX_SAFE_INTEGER ((1LL << 53) - 1)
@@ -148,6 +149,21 @@ error:
     return 0;
 }
 
+/* Whether key keeps its identity as a JS Set element or Map key: JS compares objects by identity,
+ * so a tuple or frozenset (made into a new JS object) would never be found again. */
+static int
+check_js_key(PyObject *key, const char *where)
+{
+    if (PyUnicode_Check(key) || PyLong_Check(key) || PyFloat_Check(key) || key == Py_None ||
+        key == sangam_jsnull || sangam_jsproxy_check(key)) {
+        return 0;
+    }
+    PyErr_Format(sangam_ConversionError,
+                 "to_js: cannot use %R as a JS %s: JS compares it by identity, not by value",
+                 key, where);
+    return -1;
+}
+
 static JsRef
 dict_to_js(ToJs *c, PyObject *obj, int depth)
 {
@@ -161,6 +177,9 @@ dict_to_js(ToJs *c, PyObject *obj, int depth)
     PyObject *key, *value;
     Py_ssize_t pos = 0;
     while (PyDict_Next(obj, &pos, &key, &value)) {
+        if (converter && check_js_key(key, "Map key") < 0) {
+            goto error;
+        }
         JsRef k = to_js(c, key, depth - 1);
         JsRef v = k ? to_js(c, value, depth - 1) : 0;
         if (!v) {
@@ -206,7 +225,7 @@ set_to_js(ToJs *c, PyObject *obj, int depth)
     }
     PyObject *item;
     while ((item = PyIter_Next(it)) != NULL) {
-        JsRef ref = to_js(c, item, depth - 1);
+        JsRef ref = check_js_key(item, "Set element") == 0 ? to_js(c, item, depth - 1) : 0;
         Py_DECREF(item);
         if (!ref || sangam_js_set_add(set, ref) < 0) {
             break;
@@ -236,13 +255,13 @@ buffer_to_js(PyObject *obj)
     JsRef ref = 0;
     const char *format = view.format ? view.format : "B";
     if (PyBuffer_IsContiguous(&view, 'C')) {
-        ref = sangam_js_typedarray(view.buf, (size_t)view.len, format);
+        ref = sangam_js_typedarray(view.buf, (size_t)view.len, format, view.ndim, view.shape);
     } else {
         void *copy = PyMem_Malloc(view.len ? (size_t)view.len : 1);
         if (copy == NULL) {
             PyErr_NoMemory();
         } else if (PyBuffer_ToContiguous(copy, &view, view.len, 'C') == 0) {
-            ref = sangam_js_typedarray(copy, (size_t)view.len, format);
+            ref = sangam_js_typedarray(copy, (size_t)view.len, format, view.ndim, view.shape);
         }
         PyMem_Free(copy);
     }
@@ -357,7 +376,7 @@ to_js(ToJs *c, PyObject *obj, int depth)
         ref = sequence_to_js(c, obj, depth);
     } else if (PyDict_Check(obj)) {
         ref = dict_to_js(c, obj, depth);
-    } else if (PyAnySet_Check(obj)) {
+    } else if (PySet_Check(obj)) {
         ref = set_to_js(c, obj, depth);
     } else if (PyObject_CheckBuffer(obj)) {
         ref = buffer_to_js(obj);

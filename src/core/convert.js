@@ -289,14 +289,26 @@ addToLibrary({
   },
   sangam_js_pair__deps: ['$Handles'],
   sangam_js_pair: (a, b) => Handles.add([Handles.take(a), Handles.take(b)]),
+  // A copy of a Python buffer: a TypedArray by element format (booleans, format "?", as an Array
+  // of booleans); a buffer of ndim > 1 (its shape: ndim Py_ssize_t) as nested Arrays of those.
   sangam_js_typedarray__deps: ['$Convert', '$UTF8ToString'],
-  sangam_js_typedarray: (ptr, nbytes, format) => {
+  sangam_js_typedarray: (ptr, nbytes, format, ndim, shape) => {
     try {
       const code = UTF8ToString(format).replace(/^[@=<>!]/, '');
-      const T = Convert.typedArrayFor(code) ?? Uint8Array;
-      const copy = new T(nbytes / T.BYTES_PER_ELEMENT);
-      new Uint8Array(copy.buffer).set(HEAPU8.subarray(ptr, ptr + nbytes));
-      return Handles.add(copy);
+      const T = code === '?' ? Uint8Array : Convert.typedArrayFor(code) ?? Uint8Array;
+      const flat = new T(nbytes / T.BYTES_PER_ELEMENT);
+      new Uint8Array(flat.buffer).set(HEAPU8.subarray(ptr, ptr + nbytes));
+      const dims = ndim > 1 ? Array.from(HEAP32.subarray(shape >> 2, (shape >> 2) + ndim)) : [flat.length];
+      const build = (level, start) => {
+        const n = dims[level];
+        if (level === dims.length - 1) {
+          const row = dims.length === 1 ? flat : flat.slice(start, start + n);
+          return code === '?' ? Array.from(row, (b) => b !== 0) : row;
+        }
+        const stride = dims.slice(level + 1).reduce((a, b) => a * b, 1);
+        return Array.from({ length: n }, (_, i) => build(level + 1, start + i * stride));
+      };
+      return Handles.add(build(0, 0));
     } catch (e) {
       Errors.raise(e);
       return 0;

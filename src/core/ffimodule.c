@@ -35,6 +35,9 @@ ffi_to_js(PyObject *module, PyObject *args, PyObject *kwargs)
         PyErr_SetString(PyExc_TypeError, "to_js: pyproxies must be a JsArray (e.g. js.Array.new())");
         return NULL;
     }
+    if (sangam_jsproxy_check(obj)) {
+        return Py_NewRef(obj); /* already JS: the proxy itself, as Pyodide returns it */
+    }
     ToJsOptions options = {
         depth, create, pyproxies == Py_None ? 0 : sangam_jsproxy_ref(pyproxies),
         dict_converter == Py_None ? NULL : dict_converter,

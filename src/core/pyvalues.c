@@ -68,11 +68,31 @@ sangam_py_dict(void)
     return PyDict_New();
 }
 
-/* d[key] = value (both stolen). */
+/* For the deep JS -> Python conversion, whose JS keys are all distinct: two that are equal in
+ * Python (1 and true, 1 and 1.0) would lose an entry, so that is a ConversionError. */
+static int
+refuse_duplicate(PyObject *container, PyObject *key)
+{
+    int found = PyDict_Check(container) ? PyDict_Contains(container, key)
+                                        : PySet_Contains(container, key);
+    if (found == 1) {
+        PyErr_Format(sangam_ConversionError,
+                     "to_py: the JS keys convert to equal Python keys (%R); the Python container "
+                     "would lose one",
+                     key);
+        return -1;
+    }
+    return found;
+}
+
+/* d[key] = value (both stolen); a key already there is a ConversionError. */
 SANGAM_EXPORT int
 sangam_py_dict_set(PyObject *d, PyObject *key, PyObject *value)
 {
-    int rc = PyObject_SetItem(d, key, value);
+    int rc = refuse_duplicate(d, key);
+    if (rc == 0) {
+        rc = PyDict_SetItem(d, key, value);
+    }
     Py_DECREF(key);
     Py_DECREF(value);
     return rc;
@@ -84,10 +104,14 @@ sangam_py_set(void)
     return PySet_New(NULL);
 }
 
+/* set.add(item) (stolen); an item already there is a ConversionError. */
 SANGAM_EXPORT int
 sangam_py_set_add(PyObject *set, PyObject *item)
 {
-    int rc = PySet_Add(set, item);
+    int rc = refuse_duplicate(set, item);
+    if (rc == 0) {
+        rc = PySet_Add(set, item);
+    }
     Py_DECREF(item);
     return rc;
 }
