@@ -126,13 +126,12 @@ addToLibrary({
   sangam_js_repr: (ref) => {
     try {
       const v = Handles.values[ref];
-      let s;
-      try {
-        s = String(v);
-      } catch {
-        s = Object.prototype.toString.call(v);
-      }
-      return Convert.toPy(s);
+      // String(v), whose errors are the object's own; an object with no way to become a string
+      // (Object.create(null)) is described as "[object Object]".
+      const stringless = (typeof v === 'object' || typeof v === 'function') && v !== null &&
+        typeof v.toString !== 'function' && typeof v[Symbol.toPrimitive] !== 'function' &&
+        typeof v.valueOf !== 'function';
+      return Convert.toPy(stringless ? Object.prototype.toString.call(v) : String(v));
     } catch (e) {
       Errors.raise(e);
       return 0;
