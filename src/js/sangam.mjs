@@ -161,7 +161,7 @@ export async function loadSangam(options = {}) {
     setInterruptBuffer(buffer) {
       interruptBuffer = buffer ?? null;
       Module.Py_EmscriptenSignalBuffer = interruptBuffer;
-      Module.HEAP32[Module._Py_EMSCRIPTEN_SIGNAL_HANDLING >> 2] = interruptBuffer ? 1 : 0;
+      Module._sangam_set_interrupt_handling(interruptBuffer ? 1 : 0);
     },
     checkInterrupt() {
       if (!interruptBuffer || interruptBuffer[0] === 0) return;
