@@ -436,7 +436,7 @@ export interface SangamAPI {
   runPython(code: string, options?: RunPythonOptions): any;
   /** Like runPython, but top-level `await` is allowed; resolves once the code has finished. */
   runPythonAsync(code: string, options?: RunPythonOptions): Promise<any>;
-  /** The `__main__` module's namespace. */
+  /** The `__main__` module's namespace; `get` and `has` fall back to the builtins (`globals.get('dict')`). */
   readonly globals: PyDict;
   /** `import name` in Python; returns the module as a PyProxy. */
   pyimport(name: string): any;
