@@ -440,7 +440,8 @@ export interface SangamAPI {
   readonly globals: PyDict;
   /** `import name` in Python; returns the module as a PyProxy. */
   pyimport(name: string): any;
-  /** Makes a JS object importable from Python as module `name` (its properties become attributes). */
+  /** Makes a JS object importable from Python as module `name` (its properties become attributes;
+   * properties that are objects import as submodules, `from name.sub import x`). */
   registerJsModule(name: string, module: object): void;
   /** Undoes registerJsModule (modules already imported stay in use). */
   unregisterJsModule(name: string): void;
