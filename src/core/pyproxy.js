@@ -129,7 +129,8 @@ addToLibrary({
           for (const child of s.cache.values()) P.destroy(child);
           s.cache = null;
         }
-        s.destroyed = message ?? `This PyProxy (of a Python ${s.typeName ?? 'object'}) was destroyed; it cannot be used any more.`;
+        // Pyodide's wording first (code matches on it), then which object it was.
+        s.destroyed = message ?? `Object has already been destroyed: this PyProxy (of a Python ${s.typeName ?? 'object'}) cannot be used any more.`;
         P.registry.unregister(s);
         P.live--;
         if (!Module.sangamDead) _Py_DecRef(s.ptr);
