@@ -10,6 +10,7 @@ JsRef sangam_js_global(void);
 JsRef sangam_js_once_callable(JsRef pyproxy);
 PyObject *sangam_js_method(JsRef obj, const char *name, JsRef arg);
 int sangam_js_flags(JsRef obj);
+int sangam_js_is_pyproxy(JsRef obj);
 void sangam_js_ffi_ready(void);
 
 static int
@@ -42,7 +43,16 @@ ffi_to_js(PyObject *module, PyObject *args, PyObject *kwargs)
         default_converter == Py_None ? NULL : default_converter,
     };
     JsRef ref = sangam_to_js(obj, &options);
-    return ref ? sangam_js_take_py(ref) : NULL;
+    if (!ref) {
+        return NULL;
+    }
+    /* obj has no JS form, so the result is a new PyProxy: Python gets it as a JsDoubleProxy (as
+     * in Pyodide), which JS receives as that PyProxy and owns. Unwrapping it to obj would leave
+     * the PyProxy behind with nobody to destroy it. */
+    if (sangam_js_is_pyproxy(ref)) {
+        return sangam_jsproxy_new(ref, sangam_double_proxy_flags(ref), 0);
+    }
+    return sangam_js_take_py(ref);
 }
 
 /* A JsProxy of a new PyProxy of obj, which lives until destroy() (create_proxy). */

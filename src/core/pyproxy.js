@@ -558,6 +558,8 @@ addToLibrary({
       return 0;
     }
   },
+  sangam_js_is_pyproxy__deps: ['$PyProxies', '$Handles'],
+  sangam_js_is_pyproxy: (ref) => (PyProxies.isPyProxy(Handles.values[ref]) ? 1 : 0),
   sangam_proxies_mark__deps: ['$PyProxies'],
   sangam_proxies_mark: () => PyProxies.borrowed.length,
   sangam_proxies_release__deps: ['$PyProxies'],
