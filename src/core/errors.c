@@ -44,6 +44,27 @@ js_error_of(PyObject *exc)
                                                       : 0;
 }
 
+/* sys.last_exc, last_type, last_value and last_traceback name an exception that escaped Python
+ * altogether (no Python frame left below the JS caller: runPython, a call from JS's event loop),
+ * as CPython's REPL records an uncaught one and as Pyodide does; pdb.pm() and
+ * traceback.print_last() read them. An exception that JS hands on to Python code still running is
+ * not uncaught yet, and is not recorded. */
+static void
+record_last_exception(PyObject *exc)
+{
+    if (PyEval_GetFrame() != NULL) {
+        return;
+    }
+    PyObject *tb = PyException_GetTraceback(exc);
+    if (PySys_SetObject("last_exc", exc) < 0 ||
+        PySys_SetObject("last_type", (PyObject *)Py_TYPE(exc)) < 0 ||
+        PySys_SetObject("last_value", exc) < 0 ||
+        PySys_SetObject("last_traceback", tb ? tb : Py_None) < 0) {
+        PyErr_Clear();
+    }
+    Py_XDECREF(tb);
+}
+
 SANGAM_EXPORT JsRef
 sangam_error_to_js(void)
 {
@@ -52,6 +73,7 @@ sangam_error_to_js(void)
         return sangam_h_python_error("SystemError", "sangam: error reported with no exception set",
                                      NULL);
     }
+    record_last_exception(exc);
     JsRef original = js_error_of(exc);
     if (original) {
         Py_DECREF(exc);

@@ -1,5 +1,6 @@
 /* The _sangam_ffi module: the C half of pyodide.ffi (to_js, create_proxy, create_once_callable,
- * destroy_proxies, JS modules) and the FFI's start-up (flags to JS, the `js` module). */
+ * destroy_proxies), JS modules as JS registers them, and the FFI's start-up (flags to JS, the
+ * `js` module). */
 #include "sangam.h"
 #include "flags.h"
 
@@ -9,6 +10,7 @@ JsRef sangam_js_global(void);
 JsRef sangam_js_once_callable(JsRef pyproxy);
 PyObject *sangam_js_method(JsRef obj, const char *name, JsRef arg);
 int sangam_js_flags(JsRef obj);
+int sangam_js_is_pyproxy(JsRef obj);
 void sangam_js_ffi_ready(void);
 
 static int
@@ -44,7 +46,16 @@ ffi_to_js(PyObject *module, PyObject *args, PyObject *kwargs)
         default_converter == Py_None ? NULL : default_converter,
     };
     JsRef ref = sangam_to_js(obj, &options);
-    return ref ? sangam_js_take_py(ref) : NULL;
+    if (!ref) {
+        return NULL;
+    }
+    /* obj has no JS form, so the result is a new PyProxy: Python gets it as a JsDoubleProxy (as
+     * in Pyodide), which JS receives as that PyProxy and owns. Unwrapping it to obj would leave
+     * the PyProxy behind with nobody to destroy it. */
+    if (sangam_js_is_pyproxy(ref)) {
+        return sangam_jsproxy_new(ref, sangam_double_proxy_flags(ref), 0);
+    }
+    return sangam_js_take_py(ref);
 }
 
 /* A JsProxy of a new PyProxy of obj, which lives until destroy() (create_proxy). */
@@ -90,48 +101,17 @@ ffi_destroy_proxies(PyObject *module, PyObject *proxies)
     return sangam_js_method(sangam_jsproxy_ref(proxies), "sangam:destroy_all", 0);
 }
 
-/* sys.modules[name] = proxy, with a __spec__ so that importlib treats it as a module. */
+/* JS modules are registered with the finder in pyodide/_js_modules.py; name is a str. */
 static int
-add_js_module(PyObject *name, PyObject *proxy)
+js_modules_call(const char *func, PyObject *name, PyObject *value)
 {
-    PyObject *bootstrap = PyImport_ImportModule("_frozen_importlib");
-    PyObject *spec = bootstrap ? PyObject_CallMethod(bootstrap, "ModuleSpec", "OO", name, Py_None)
-                               : NULL;
-    int rc = spec ? PyObject_SetAttrString(proxy, "__spec__", spec) : -1;
-    if (rc == 0) {
-        rc = PyDict_SetItem(PyImport_GetModuleDict(), name, proxy);
-    }
-    Py_XDECREF(spec);
-    Py_XDECREF(bootstrap);
-    return rc;
-}
-
-static PyObject *
-ffi_register_js_module(PyObject *module, PyObject *args)
-{
-    PyObject *name, *value;
-    if (!PyArg_ParseTuple(args, "UO:register_js_module", &name, &value)) {
-        return NULL;
-    }
-    if (!sangam_jsproxy_check(value)) {
-        PyErr_Format(PyExc_TypeError, "register_js_module: %R is not a JsProxy", value);
-        return NULL;
-    }
-    return add_js_module(name, value) < 0 ? NULL : Py_NewRef(Py_None);
-}
-
-static PyObject *
-ffi_unregister_js_module(PyObject *module, PyObject *name)
-{
-    PyObject *modules = PyImport_GetModuleDict();
-    PyObject *value = PyDict_GetItemWithError(modules, name); /* borrowed */
-    if (value == NULL || !sangam_jsproxy_check(value)) {
-        if (!PyErr_Occurred()) {
-            PyErr_Format(PyExc_ValueError, "cannot unregister %R: no JS module by that name", name);
-        }
-        return NULL;
-    }
-    return PyDict_DelItem(modules, name) < 0 ? NULL : Py_NewRef(Py_None);
+    PyObject *m = PyImport_ImportModule("pyodide._js_modules");
+    PyObject *r = m == NULL ? NULL
+                  : value   ? PyObject_CallMethod(m, func, "OO", name, value)
+                            : PyObject_CallMethod(m, func, "O", name);
+    Py_XDECREF(m);
+    Py_XDECREF(r);
+    return r ? 0 : -1;
 }
 
 /* JS entry: registerJsModule(name, value) (steals value). */
@@ -140,7 +120,7 @@ sangam_register_js_module(const char *name, JsRef value)
 {
     PyObject *proxy = sangam_jsproxy_wrap(value);
     PyObject *key = proxy ? PyUnicode_FromString(name) : NULL;
-    int rc = key ? add_js_module(key, proxy) : -1;
+    int rc = key ? js_modules_call("register_js_module", key, proxy) : -1;
     Py_XDECREF(key);
     Py_XDECREF(proxy);
     return rc;
@@ -150,10 +130,9 @@ SANGAM_EXPORT int
 sangam_unregister_js_module(const char *name)
 {
     PyObject *key = PyUnicode_FromString(name);
-    PyObject *r = key ? ffi_unregister_js_module(NULL, key) : NULL;
+    int rc = key ? js_modules_call("unregister_js_module", key, NULL) : -1;
     Py_XDECREF(key);
-    Py_XDECREF(r);
-    return r ? 0 : -1;
+    return rc;
 }
 
 static PyMethodDef ffi_methods[] = {
@@ -165,9 +144,6 @@ static PyMethodDef ffi_methods[] = {
     {"create_once_callable", ffi_create_once_callable, METH_O,
      "A JS function that calls obj once, then releases it."},
     {"destroy_proxies", ffi_destroy_proxies, METH_O, "Destroys every PyProxy in a JsArray."},
-    {"register_js_module", ffi_register_js_module, METH_VARARGS,
-     "Makes a JS object importable under name."},
-    {"unregister_js_module", ffi_unregister_js_module, METH_O, "Undoes register_js_module."},
     {NULL},
 };
 

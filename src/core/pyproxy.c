@@ -393,13 +393,3 @@ sangam_main_dict(void)
     PyObject *main_mod = PyImport_AddModule("__main__"); /* borrowed */
     return main_mod ? Py_NewRef(PyModule_GetDict(main_mod)) : NULL;
 }
-
-/* checkInterrupt(): runs pending signal handlers (KeyboardInterrupt from the interrupt buffer). */
-void _Py_CheckEmscriptenSignals(void);
-
-SANGAM_EXPORT int
-sangam_check_interrupt(void)
-{
-    _Py_CheckEmscriptenSignals();
-    return PyErr_CheckSignals();
-}

@@ -129,7 +129,8 @@ addToLibrary({
           for (const child of s.cache.values()) P.destroy(child);
           s.cache = null;
         }
-        s.destroyed = message ?? `This PyProxy (of a Python ${s.typeName ?? 'object'}) was destroyed; it cannot be used any more.`;
+        // Pyodide's wording first (code matches on it), then which object it was.
+        s.destroyed = message ?? `Object has already been destroyed: this PyProxy (of a Python ${s.typeName ?? 'object'}) cannot be used any more.`;
         P.registry.unregister(s);
         P.live--;
         if (!Module.sangamDead) _Py_DecRef(s.ptr);
@@ -560,6 +561,8 @@ addToLibrary({
       return 0;
     }
   },
+  sangam_js_is_pyproxy__deps: ['$PyProxies', '$Handles'],
+  sangam_js_is_pyproxy: (ref) => (PyProxies.isPyProxy(Handles.values[ref]) ? 1 : 0),
   sangam_proxies_mark__deps: ['$PyProxies'],
   sangam_proxies_mark: () => PyProxies.borrowed.length,
   sangam_proxies_release__deps: ['$PyProxies'],

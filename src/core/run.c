@@ -1,5 +1,6 @@
 /* runPython: runs source code in a namespace and returns the value of a trailing expression, the
- * way an interactive session shows it. Code that ends in ';' returns nothing, as in Pyodide. */
+ * way an interactive session shows it. Code that ends in ';' returns nothing, as in Pyodide. Also
+ * the interrupt buffer (setInterruptBuffer, checkInterrupt) that stops running code. */
 #include "sangam.h"
 
 #include <string.h>
@@ -136,4 +137,25 @@ sangam_run(const char *code, const char *filename, PyObject *globals, PyObject *
     Py_XDECREF(value);
     flush_std_streams();
     return ref;
+}
+
+/* CPython's Emscripten signal support (Python/emscripten_signal.c): while on, the eval loop reads
+ * Module.Py_EmscriptenSignalBuffer[0] every few dozen instructions and raises the signal found
+ * there (2: KeyboardInterrupt). The flag is set from C: the address this build exports as
+ * Module._Py_EMSCRIPTEN_SIGNAL_HANDLING is not the variable's, so writing there did nothing. */
+extern int Py_EMSCRIPTEN_SIGNAL_HANDLING;
+void _Py_CheckEmscriptenSignals(void);
+
+SANGAM_EXPORT void
+sangam_set_interrupt_handling(int on)
+{
+    Py_EMSCRIPTEN_SIGNAL_HANDLING = on;
+}
+
+/* checkInterrupt(): reads the buffer now and runs the handler of a pending signal. */
+SANGAM_EXPORT int
+sangam_check_interrupt(void)
+{
+    _Py_CheckEmscriptenSignals();
+    return PyErr_CheckSignals();
 }

@@ -45,6 +45,8 @@ SANGAM_EXPORT const char *sangam_init(int argc, char **argv, int c_recursion_bud
 SANGAM_EXPORT int sangam_main(int argc, char **argv, int c_recursion_budget);
 SANGAM_EXPORT JsRef sangam_run(const char *code, const char *filename, PyObject *globals,
                                PyObject *locals);
+SANGAM_EXPORT void sangam_set_interrupt_handling(int on);
+SANGAM_EXPORT int sangam_check_interrupt(void);
 
 /* ---- handles.js: the table itself. */
 JsRef sangam_h_string(const char *utf8, size_t len);
@@ -142,7 +144,6 @@ SANGAM_EXPORT void sangam_pp_buffer_release(Py_buffer *view);
 SANGAM_EXPORT JsRef sangam_pyimport(const char *name);
 SANGAM_EXPORT PyObject *sangam_main_dict(void);
 SANGAM_EXPORT JsRef sangam_to_js_value(PyObject *obj);
-SANGAM_EXPORT int sangam_check_interrupt(void);
 /* pyvalues.c */
 SANGAM_EXPORT PyObject *sangam_py_none(void);
 SANGAM_EXPORT PyObject *sangam_py_bool(int value);

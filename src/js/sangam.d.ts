@@ -436,11 +436,12 @@ export interface SangamAPI {
   runPython(code: string, options?: RunPythonOptions): any;
   /** Like runPython, but top-level `await` is allowed; resolves once the code has finished. */
   runPythonAsync(code: string, options?: RunPythonOptions): Promise<any>;
-  /** The `__main__` module's namespace. */
+  /** The `__main__` module's namespace; `get` and `has` fall back to the builtins (`globals.get('dict')`). */
   readonly globals: PyDict;
   /** `import name` in Python; returns the module as a PyProxy. */
   pyimport(name: string): any;
-  /** Makes a JS object importable from Python as module `name` (its properties become attributes). */
+  /** Makes a JS object importable from Python as module `name` (its properties become attributes;
+   * properties that are objects import as submodules, `from name.sub import x`). */
   registerJsModule(name: string, module: object): void;
   /** Undoes registerJsModule (modules already imported stay in use). */
   unregisterJsModule(name: string): void;

@@ -34,6 +34,24 @@ function dedent(code) {
   return lines.map((line) => line.slice(Math.min(n, line.match(/^[ \t]*/)[0].length))).join('\n');
 }
 
+// pyodide.globals: __main__'s namespace, whose get() and has() fall back to the builtins the way
+// a name lookup in Python does (`globals.get('dict')` is the dict type, as in Pyodide). Anything
+// else, and the object Python receives when it is passed back, is the dict's own PyProxy.
+function withBuiltins(dict, builtinsDict) {
+  const get = (key) => {
+    const value = dict.get(key);
+    return value !== undefined || dict.has(key) ? value : builtinsDict.get(key);
+  };
+  const has = (key) => dict.has(key) || builtinsDict.has(key);
+  return new Proxy(dict, {
+    get(target, key, receiver) {
+      if (key === 'get') return get;
+      if (key === 'has') return has;
+      return Reflect.get(target, key, receiver);
+    },
+  });
+}
+
 export async function loadSangam(options = {}) {
   const nodeFs = IN_NODE ? await import('node:fs') : null;
   const runtime = await createRuntime({
@@ -85,7 +103,11 @@ export async function loadSangam(options = {}) {
     if (!ptr) throw new TypeError(`${what} must be a PyProxy of a dict (e.g. pyodide.globals)`);
     return ptr;
   };
-  const globals = runtime.call(() => P.wrap(Module._sangam_main_dict(), false));
+  const mainDict = runtime.call(() => P.wrap(Module._sangam_main_dict(), false));
+  const builtinsModule = pyimport('builtins');
+  const builtinsDict = builtinsModule.__dict__.copy();
+  builtinsModule.destroy();
+  const globals = withBuiltins(mainDict, builtinsDict);
   const pyodidePy = pyimport('pyodide');
   // asyncio's event loop will run on the JS event loop (src/py/pyodide/_startup.py).
   const startup = pyimport('pyodide._startup');
@@ -161,7 +183,7 @@ export async function loadSangam(options = {}) {
     setInterruptBuffer(buffer) {
       interruptBuffer = buffer ?? null;
       Module.Py_EmscriptenSignalBuffer = interruptBuffer;
-      Module.HEAP32[Module._Py_EMSCRIPTEN_SIGNAL_HANDLING >> 2] = interruptBuffer ? 1 : 0;
+      Module._sangam_set_interrupt_handling(interruptBuffer ? 1 : 0);
     },
     checkInterrupt() {
       if (!interruptBuffer || interruptBuffer[0] === 0) return;

@@ -255,8 +255,11 @@ test('importing Python objects into JS: globals.get("sys"), globals.set', () => 
 });
 
 test('a custom globals dictionary', () => {
-  // The docs pass the dict positionally (older API); 0.29.5 takes {globals}.
-  const my_py_namespace = pyodide.globals.get('dict')();
+  // The docs pass the dict positionally (older API); 0.29.5 takes {globals}. The docs also never
+  // destroy the PyProxy of the dict type that globals.get('dict') returns; here it is.
+  const dict = pyodide.globals.get('dict');
+  const my_py_namespace = dict();
+  dict.destroy();
   pyodide.runPython('x=2', { globals: my_py_namespace });
   const x = my_py_namespace.get('x');
   assert.equal(x, 2);

@@ -50,9 +50,16 @@ export function liveCounts(py) {
   return { handles: py._liveHandles(), proxies: py._livePyProxies() };
 }
 
+// sys.last_exc/last_type/last_value/last_traceback keep the last exception that escaped Python to
+// JS alive on purpose (as in CPython's REPL and Pyodide), with whatever JS values its frames and
+// js_error hold: that is not a leak, so they are cleared before counting.
 function settledCounts(py) {
   if (!isSangam) return null;
-  py.runPython('import gc; gc.collect()');
+  py.runPython(`import gc, sys
+for _n in ("last_exc", "last_type", "last_value", "last_traceback"):
+    sys.__dict__.pop(_n, None)
+del _n
+gc.collect()`);
   return liveCounts(py);
 }
 

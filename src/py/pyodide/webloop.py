@@ -391,8 +391,9 @@ class WebLoop(asyncio.AbstractEventLoop):
                         self._run_timed(handle)
                     else:
                         handle._run()
-                    # A traceback made in a later callback holds this frame (through f_back);
-                    # the handle must not be in it, or the handle's callback outlives its run.
+                    # A traceback made in the callback reaches this frame through f_back and
+                    # would keep the handle (its callback and arguments) alive; asyncio's own
+                    # loop drops it the same way.
                     handle = None
                 self._current_handle = None
                 if time.monotonic() >= deadline:
@@ -411,6 +412,7 @@ class WebLoop(asyncio.AbstractEventLoop):
         took = time.monotonic() - start
         if took >= self.slow_callback_duration:
             print(f"Executing {handle!r} took {took:.3f} seconds", file=sys.stderr)
+        handle = None  # as in _flush
 
     def _timer_fired(self, handle, capped):
         if self._timers.pop(id(handle), None) is None or handle.cancelled():

@@ -26,11 +26,10 @@ from _sangam_ffi import (
     create_once_callable,
     create_proxy,
     destroy_proxies,
-    register_js_module,
     to_js,
     jsnull,
-    unregister_js_module,
 )
+from pyodide._js_modules import register_js_module, unregister_js_module
 
 import js as _js
 
