@@ -81,7 +81,7 @@ addToLibrary({
       if (v === null || v === undefined) return 0;
       if (typeof v === 'function') f |= F.JS_CALLABLE;
       if (Array.isArray(v)) f |= F.JS_ARRAY | F.JS_LENGTH;
-      else if (ArrayBuffer.isView(v)) f |= F.JS_BUFFER | (v instanceof DataView ? 0 : F.JS_TYPEDARRAY | F.JS_LENGTH);
+      else if (ArrayBuffer.isView(v)) f |= F.JS_BUFFER | (v instanceof DataView ? 0 : F.JS_TYPEDARRAY | F.JS_ARRAY | F.JS_LENGTH);
       else if (v instanceof ArrayBuffer) f |= F.JS_BUFFER;
       if (typeof v.get === 'function' && typeof v.has === 'function') {
         f |= F.JS_MAP;
@@ -99,6 +99,7 @@ addToLibrary({
       else if (tag === 'AsyncGenerator') f |= F.JS_ASYNC_GENERATOR;
       if (typeof v.then === 'function') f |= F.JS_THENABLE;
       if (v instanceof Error) f |= F.JS_ERROR;
+      if (typeof WeakRef === 'function' && v instanceof WeakRef) f |= F.JS_WEAKREF;
       return f;
     },
     // Element format and size of a buffer, as Python's struct module spells them.

@@ -212,7 +212,26 @@ js_exception_str(PyObject *self)
     return s;
 }
 
+/* A JsException is a JsProxy of its JS error: attributes it lacks are the error's. */
+static PyObject *
+js_exception_getattro(PyObject *self, PyObject *name)
+{
+    PyObject *value = PyObject_GenericGetAttr(self, name);
+    if (value != NULL || !PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        return value;
+    }
+    PyObject *dict = PyObject_GenericGetDict(self, NULL);
+    PyObject *js_error = dict ? PyDict_GetItemString(dict, "js_error") : NULL; /* borrowed */
+    if (js_error && sangam_jsproxy_check(js_error)) {
+        PyErr_Clear();
+        value = PyObject_GetAttr(js_error, name);
+    }
+    Py_XDECREF(dict);
+    return value;
+}
+
 static PyType_Slot js_exception_slots[] = {
+    {Py_tp_getattro, js_exception_getattro},
     {Py_tp_str, js_exception_str},
     {Py_tp_doc, "A JavaScript error raised in Python; js_error is the JS value thrown."},
     {Py_tp_getset, js_exception_getset},
@@ -229,7 +248,8 @@ static PyType_Spec js_exception_spec = {
 int
 sangam_errors_init(PyObject *module)
 {
-    sangam_JsException = PyType_FromSpecWithBases(&js_exception_spec, PyExc_Exception);
+    sangam_JsException =
+        PyType_FromMetaclass(sangam_JsProxyMeta, module, &js_exception_spec, PyExc_Exception);
     if (sangam_JsException == NULL || PyModule_AddObjectRef(module, "JsException",
                                                             sangam_JsException) < 0) {
         return -1;

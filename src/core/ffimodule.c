@@ -156,7 +156,7 @@ PyInit__sangam_ffi(void)
 {
     PyObject *m = PyModule_Create(&ffi_module);
     if (m == NULL || PyModule_AddStringConstant(m, "__version__", SANGAM_VERSION) < 0 ||
-        sangam_errors_init(m) < 0 || sangam_jsproxy_init(m) < 0) {
+        sangam_jsproxy_init(m) < 0 || sangam_errors_init(m) < 0) {
         Py_XDECREF(m);
         return NULL;
     }

@@ -26,7 +26,8 @@
     X(JS_OBJECT_MAP, 1 << 15)                                                                     \
     X(JS_DOUBLE_PROXY, 1 << 16)                                                                   \
     X(JS_ONCE_CALLABLE, 1 << 17)                                                                  \
-    X(JS_HEREDITARY, 1 << 18)
+    X(JS_HEREDITARY, 1 << 18)                                                                     \
+    X(JS_WEAKREF, 1 << 19)
 
 #define SANGAM_PY_FLAGS(X)                                                                        \
     X(PY_LENGTH, 1 << 0)                                                                          \

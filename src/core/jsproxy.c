@@ -502,7 +502,29 @@ jsproxy_contains(PyObject *self, PyObject *key)
     JsRef k = sangam_py_to_js(key);
     int rc = k ? sangam_js_contains(REF(self), k, FLAGS(self)) : -1;
     sangam_h_release(k);
-    return rc;
+    if (rc != -2) {
+        return rc;
+    }
+    /* No has() or includes(): an iterable is searched as Python searches one, else `in` is a
+     * TypeError, as for a Python object that is neither a container nor iterable. */
+    if (!(FLAGS(self) & JS_ITERABLE)) {
+        PyErr_SetString(PyExc_TypeError,
+                        "argument of type 'JsProxy' is not a container or iterable (no has() or "
+                        "includes(), no [Symbol.iterator])");
+        return -1;
+    }
+    PyObject *it = PyObject_GetIter(self);
+    if (it == NULL) {
+        return -1;
+    }
+    PyObject *item;
+    int found = 0;
+    while (!found && (item = PyIter_Next(it)) != NULL) {
+        found = PyObject_RichCompareBool(item, key, Py_EQ);
+        Py_DECREF(item);
+    }
+    Py_DECREF(it);
+    return found < 0 || PyErr_Occurred() ? -1 : found;
 }
 
 static PyType_Slot jslength_slots[] = {
@@ -1297,6 +1319,11 @@ static PyType_Slot jsoncecallable_slots[] = {
     {0, NULL},
 };
 
+static PyType_Slot jsweakref_slots[] = {
+    {Py_tp_doc, "A JavaScript WeakRef; deref() is its target, or None once collected."},
+    {0, NULL},
+};
+
 static PyType_Slot jserror_slots[] = {
     {Py_tp_doc, "A JavaScript Error object."},
     {0, NULL},
@@ -1360,6 +1387,7 @@ static Mixin mixins[] = {
     {JS_THENABLE, "pyodide.ffi.JsPromise", jspromise_slots},
     {JS_CALLABLE, "pyodide.ffi.JsCallable", jscallable_slots},
     {JS_ERROR, "pyodide.ffi.JsError", jserror_slots},
+    {JS_WEAKREF, "pyodide.ffi.JsWeakRef", jsweakref_slots},
 };
 #define N_MIXINS ((int)(sizeof(mixins) / sizeof(mixins[0])))
 
@@ -1434,16 +1462,68 @@ sangam_jsproxy_wrap(JsRef ref)
     return sangam_jsproxy_new(ref, flags, 0);
 }
 
+/* ---- the metaclass: a raised JsException is a JsProxy (of its JS error), and a JsProxy of a JS
+ * Error is a JsException, for isinstance and issubclass as in Pyodide. (The two cannot share a
+ * base: an exception's memory layout is BaseException's.) */
+
+PyTypeObject *sangam_JsProxyMeta;
+
+static PyObject *
+meta_instancecheck(PyObject *cls, PyObject *inst)
+{
+    int r = PyObject_TypeCheck(inst, (PyTypeObject *)cls) ||
+            (cls == (PyObject *)JsProxyType && PyObject_TypeCheck(inst, (PyTypeObject *)sangam_JsException)) ||
+            (cls == sangam_JsException && sangam_jsproxy_check(inst) && (FLAGS(inst) & JS_ERROR));
+    return PyBool_FromLong(r);
+}
+
+static PyObject *
+meta_subclasscheck(PyObject *cls, PyObject *sub)
+{
+    if (!PyType_Check(sub)) {
+        PyErr_SetString(PyExc_TypeError, "issubclass() arg 1 must be a class");
+        return NULL;
+    }
+    PyTypeObject *t = (PyTypeObject *)sub;
+    int r = PyType_IsSubtype(t, (PyTypeObject *)cls) ||
+            (cls == (PyObject *)JsProxyType && PyType_IsSubtype(t, (PyTypeObject *)sangam_JsException));
+    for (int i = 0; !r && cls == sangam_JsException && i < N_MIXINS; i++) {
+        r = mixins[i].flag == JS_ERROR && PyType_IsSubtype(t, (PyTypeObject *)mixins[i].type);
+    }
+    return PyBool_FromLong(r);
+}
+
+static PyMethodDef meta_methods[] = {
+    {"__instancecheck__", meta_instancecheck, METH_O, NULL},
+    {"__subclasscheck__", meta_subclasscheck, METH_O, NULL},
+    {NULL},
+};
+
+static PyType_Slot meta_slots[] = {
+    {Py_tp_methods, meta_methods},
+    {0, NULL},
+};
+
 int
 sangam_jsproxy_init(PyObject *module)
 {
+    PyType_Spec meta_spec = {
+        .name = "pyodide.ffi._JsProxyType",
+        .basicsize = 0,
+        .flags = Py_TPFLAGS_DEFAULT,
+        .slots = meta_slots,
+    };
+    sangam_JsProxyMeta = (PyTypeObject *)PyType_FromSpecWithBases(&meta_spec, (PyObject *)&PyType_Type);
+    if (sangam_JsProxyMeta == NULL) {
+        return -1;
+    }
     PyType_Spec spec = {
         .name = "pyodide.ffi.JsProxy",
         .basicsize = sizeof(JsProxy),
         .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_DISALLOW_INSTANTIATION,
         .slots = jsproxy_slots,
     };
-    JsProxyType = (PyTypeObject *)PyType_FromSpec(&spec);
+    JsProxyType = (PyTypeObject *)PyType_FromMetaclass(sangam_JsProxyMeta, module, &spec, NULL);
     type_cache = PyDict_New();
     if (JsProxyType == NULL || type_cache == NULL ||
         PyModule_AddObjectRef(module, "JsProxy", (PyObject *)JsProxyType) < 0) {

@@ -237,7 +237,7 @@ addToLibrary({
       if (flags & Flags.JS_OBJECT_MAP) return Object.prototype.hasOwnProperty.call(obj, key) ? 1 : 0;
       if (typeof obj.has === 'function') return obj.has(key) ? 1 : 0;
       if (typeof obj.includes === 'function') return obj.includes(key) ? 1 : 0;
-      throw new TypeError("argument of type 'JsProxy' is not iterable");
+      return -2; // no membership test of its own (C then iterates, or refuses)
     } catch (e) {
       Errors.raise(e);
       return -1;

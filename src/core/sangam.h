@@ -103,6 +103,8 @@ void sangam_proxies_release(int mark);
 
 /* ---- jsproxy.c: Python objects standing for JS values. */
 int sangam_jsproxy_init(PyObject *module);
+/* The metaclass of JsProxy and JsException, which makes each an instance of the other. */
+extern PyTypeObject *sangam_JsProxyMeta;
 int sangam_jsproxy_check(PyObject *obj);
 JsRef sangam_jsproxy_ref(PyObject *obj); /* borrowed handle */
 SANGAM_EXPORT PyObject *sangam_jsproxy_new(JsRef ref, int flags, JsRef this_);
