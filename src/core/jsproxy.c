@@ -1030,20 +1030,29 @@ static PyType_Slot jsasyncgen_slots[] = {
     {0, NULL},
 };
 
-/* await promise: a future on the running loop that the promise settles (sangam_future_settle). */
-static PyObject *
-jspromise_await(PyObject *self)
+/* For the glue: a new future of the current event loop (a PyodideFuture under the web loop), for a
+ * JS promise to settle (a promise returned by a JS call, or awaited). */
+SANGAM_EXPORT PyObject *
+sangam_new_future(void)
 {
     PyObject *asyncio = PyImport_ImportModule("asyncio");
     PyObject *loop = asyncio ? PyObject_CallMethod(asyncio, "get_event_loop", NULL) : NULL;
     PyObject *future = loop ? PyObject_CallMethod(loop, "create_future", NULL) : NULL;
+    Py_XDECREF(loop);
+    Py_XDECREF(asyncio);
+    return future;
+}
+
+/* await promise: a future on the running loop that the promise settles (sangam_future_settle). */
+static PyObject *
+jspromise_await(PyObject *self)
+{
+    PyObject *future = sangam_new_future();
     PyObject *it = NULL;
     if (future && sangam_js_await(REF(self), future) == 0) {
         it = PyObject_CallMethod(future, "__await__", NULL);
     }
     Py_XDECREF(future);
-    Py_XDECREF(loop);
-    Py_XDECREF(asyncio);
     return it;
 }
 

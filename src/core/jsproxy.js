@@ -20,6 +20,27 @@ addToLibrary({
       if (typeof v.length === 'number') return v.length;
       throw new TypeError(`object of type '${typeof v}' has no len()`);
     },
+    // Settles the Python future with the outcome of a thenable, then releases the argument
+    // proxies `kept` for it. Holds a reference to the future until then.
+    settleLater(thenable, future, kept) {
+      const settle = (value, rejected) => {
+        if (Module.sangamDead) return;
+        try {
+          _sangam_future_settle(future, Handles.add(value), rejected);
+        } finally {
+          PyProxies.releaseBorrowed(-1, kept);
+        }
+      };
+      _Py_IncRef(future);
+      Promise.resolve(thenable).then((v) => settle(v, 0), (e) => settle(e, 1));
+    },
+    // A new future (the event loop's, a PyodideFuture under the web loop) settled by thenable.
+    future(thenable, kept) {
+      const future = _sangam_new_future();
+      if (future) JsProxies.settleLater(thenable, future, kept);
+      else PyProxies.releaseBorrowed(-1, kept);
+      return future;
+    },
     // Operations of jsproxy.c's helper methods that have no JS method of their own.
     methods: {
       'sangam:pop': (a, i) => a.splice(i, 1)[0],
@@ -42,7 +63,7 @@ addToLibrary({
     },
   },
   $JsProxies__deps: ['$Handles', '$Errors', '$Convert', '$PyProxies', 'sangam_jsproxy_new',
-    'sangam_future_settle', 'Py_IncRef'],
+    'sangam_future_settle', 'sangam_new_future', 'Py_IncRef'],
 
   sangam_js_global__deps: ['$Handles'],
   sangam_js_global: () => Handles.add(globalThis),
@@ -114,6 +135,10 @@ addToLibrary({
       let result;
       if (construct) result = Reflect.construct(f, args);
       else result = Reflect.apply(f, thisRef ? Handles.values[thisRef] : undefined, args);
+      if (!construct && typeof result?.then === 'function' && !PyProxies.isPyProxy(result)) {
+        // A promise: Python gets a future, and the arguments live until the promise settles.
+        return JsProxies.future(result, PyProxies.borrowed.splice(mark));
+      }
       return Convert.toPy(result);
     } catch (e) {
       Errors.raise(e);
@@ -325,12 +350,7 @@ addToLibrary({
   sangam_js_await__deps: ['$JsProxies', 'sangam_future_settle'],
   sangam_js_await: (ref, future) => {
     try {
-      const settle = (value, rejected) => {
-        if (Module.sangamDead) return;
-        _sangam_future_settle(future, Handles.add(value), rejected);
-      };
-      _Py_IncRef(future);
-      Promise.resolve(Handles.values[ref]).then((v) => settle(v, 0), (e) => settle(e, 1));
+      JsProxies.settleLater(Handles.values[ref], future, []);
       return 0;
     } catch (e) {
       Errors.raise(e);

@@ -136,15 +136,16 @@ addToLibrary({
         if (!Module.sangamDead) _Py_DecRef(s.ptr);
         s.ptr = 0;
       };
-      P.releaseBorrowed = (mark) => {
-        const list = P.borrowed;
-        while (list.length > mark) {
-          const proxy = list.pop();
+      // Destroys the borrowed proxies made since mark (argument proxies of a JS call that
+      // returned), or those of `list` (of a call whose promise settled).
+      P.releaseBorrowed = (mark, list = P.borrowed.splice(mark)) => {
+        const when = mark < 0 ? 'its promise settled' : 'returned';
+        for (const proxy of list) {
           const s = proxy[STATE];
           if (s.destroyed) continue;
           s.typeName = P.typeNameOf(s);
           P.destroy(proxy, `This borrowed PyProxy (of a Python ${s.typeName}) was destroyed when the ` +
-            'JS function it was passed to returned. To keep a Python object beyond a call, pass ' +
+            `JS function it was passed to ${when}. To keep a Python object beyond a call, pass ` +
             'pyodide.ffi.create_proxy(obj) or create_once_callable(f), or keep proxy.copy() in JS.');
         }
       };

@@ -112,6 +112,7 @@ extern PyObject *sangam_jsnull; /* pyodide.ffi.jsnull */
 SANGAM_EXPORT PyObject *sangam_py_jsnull(void);
 PyObject *sangam_jsproxy_wrap(JsRef ref); /* steals ref, flags computed by JS */
 SANGAM_EXPORT void sangam_future_settle(PyObject *future, JsRef value, int rejected);
+SANGAM_EXPORT PyObject *sangam_new_future(void);
 
 /* ---- pyproxy.c: JS objects standing for Python values. */
 JsRef sangam_pyproxy_new(PyObject *obj, int borrowed); /* pyproxy.js */

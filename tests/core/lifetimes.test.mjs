@@ -123,15 +123,11 @@ test('arguments of a JS function returning a promise live until the promise sett
   const api = {
     later: (x) => new Promise((resolve) => setTimeout(() => { seen = x.toString(); resolve(x.length); }, 5)),
   };
-  py.registerJsModule('_lt_async', api);
-  try {
+  await withModule('_lt_async', api, async () => {
     const n = await py.runPythonAsync('import _lt_async\nawait _lt_async.later([1, 2, 3])');
     assert.equal(n, 3);
     assert.equal(seen, '[1, 2, 3]');
-  } finally {
-    py.unregisterJsModule('_lt_async');
-    py.runPython('import sys; sys.modules.pop("_lt_async", None)');
-  }
+  });
 });
 
 test('a destroyed proxy raises an error that says so, for every kind of use', () => {
