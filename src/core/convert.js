@@ -64,8 +64,12 @@ addToLibrary({
         case 'bigint': return Convert.bigint(v);
       }
       if (v === null) return _sangam_py_jsnull();
-      // A Python object back from JS is itself: a PyProxy's, or a PythonError's exception.
+      // A Python object back from JS is itself: a PyProxy's (but create_proxy's, by default, is
+      // a JsDoubleProxy, whose unwrap() is the object), or a PythonError's exception.
       const ptr = PyProxies.ptrOf(v) || (v instanceof Module.PythonError && v.__pyExc);
+      if (ptr && v[PyProxies.STATE]?.roundtrip) {
+        return _sangam_jsproxy_new(Handles.add(v), Convert.flags(v) | Flags.JS_DOUBLE_PROXY, 0);
+      }
       if (ptr) {
         _Py_IncRef(ptr);
         return ptr;

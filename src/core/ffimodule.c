@@ -11,6 +11,7 @@ JsRef sangam_js_once_callable(JsRef pyproxy);
 PyObject *sangam_js_method(JsRef obj, const char *name, JsRef arg);
 int sangam_js_flags(JsRef obj);
 int sangam_js_is_pyproxy(JsRef obj);
+void sangam_js_pyproxy_options(JsRef proxy, int capture_this, int roundtrip);
 void sangam_js_ffi_ready(void);
 
 static int
@@ -70,12 +71,10 @@ ffi_create_proxy(PyObject *module, PyObject *args, PyObject *kwargs)
         return NULL;
     }
     JsRef ref = sangam_pyproxy_new(obj, 0);
-    PyObject *proxy = ref ? sangam_jsproxy_new(ref, sangam_double_proxy_flags(ref), 0) : NULL;
-    if (proxy == NULL) {
-        return NULL;
+    if (ref) {
+        sangam_js_pyproxy_options(ref, capture_this, roundtrip);
     }
-    ((void)capture_this, (void)roundtrip);
-    return proxy;
+    return ref ? sangam_jsproxy_new(ref, sangam_double_proxy_flags(ref), 0) : NULL;
 }
 
 static PyObject *

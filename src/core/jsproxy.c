@@ -45,6 +45,7 @@ int sangam_js_buffer_write(JsRef obj, const void *src, size_t n);
 PyObject *sangam_js_to_py_deep(JsRef obj, int depth, PyObject *default_converter);
 PyObject *sangam_js_array_slice(JsRef obj, Py_ssize_t start, Py_ssize_t stop);
 PyObject *sangam_js_method(JsRef obj, const char *name, JsRef arg); /* obj.name(arg?) */
+PyObject *sangam_js_pyproxy_object(JsRef proxy); /* the object a PyProxy holds */
 
 static PyTypeObject *JsProxyType;
 static PyObject *type_cache; /* flags -> concrete type */
@@ -1299,7 +1300,7 @@ static PyType_Slot jstypedarray_slots[] = {
 static PyObject *
 jsdoubleproxy_unwrap(PyObject *self, PyObject *unused)
 {
-    return sangam_js_method(REF(self), "sangam:unwrap", 0);
+    return sangam_js_pyproxy_object(REF(self));
 }
 
 static PyObject *

@@ -56,7 +56,6 @@ addToLibrary({
       'sangam:ovalues': (m) => Object.values(m),
       'sangam:oitems': (m) => Object.entries(m),
       'sangam:oclear': (m) => { for (const k of Object.keys(m)) delete m[k]; },
-      'sangam:unwrap': (p) => p,
       'sangam:destroy_all': (a) => {
         for (const p of a) if (PyProxies.isPyProxy(p)) p.destroy();
       },

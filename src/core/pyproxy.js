@@ -214,7 +214,8 @@ addToLibrary({
           return { value: P.handler.get(target, key), writable: true, enumerable: true, configurable: true };
         },
         apply(target, thisArg, args) {
-          return P.call(enter(target[STATE].proxy), args, null);
+          const s = enter(target[STATE].proxy);
+          return P.call(s, s.captureThis ? [thisArg, ...args] : args, null);
         },
       };
       P.dir = (s) => {
@@ -399,9 +400,17 @@ addToLibrary({
       methods[F.PY_BUFFER] = {
         getBuffer(type) { return P.getBuffer(enter(this), type); },
       };
+      // (create_proxy(f, capture_this=True): the `this` of a call is f's first argument.)
+      const withThis = (s, thisArg, args) => (s.captureThis ? [thisArg, ...args] : args);
       methods[F.PY_CALLABLE] = {
-        apply(thisArg, args) { return P.call(enter(this), Array.from(args ?? []), null); },
-        call(thisArg, ...args) { return P.call(enter(this), args, null); },
+        apply(thisArg, args) {
+          const s = enter(this);
+          return P.call(s, withThis(s, thisArg, Array.from(args ?? [])), null);
+        },
+        call(thisArg, ...args) {
+          const s = enter(this);
+          return P.call(s, withThis(s, thisArg, args), null);
+        },
         callKwargs(...args) {
           const kwargs = args.pop();
           if (typeof kwargs !== 'object' || kwargs === null) {
@@ -412,7 +421,10 @@ addToLibrary({
         callWithOptions({ kwargs, relaxed } = {}, ...args) { return P.call(enter(this), args, kwargs ?? null); },
         bind(thisArg, ...bound) {
           const self = this;
-          const f = (...args) => P.call(enter(self), [...bound, ...args], null);
+          const f = (...args) => {
+            const s = enter(self);
+            return P.call(s, withThis(s, thisArg, [...bound, ...args]), null);
+          };
           return f;
         },
       };
@@ -557,6 +569,26 @@ addToLibrary({
     try {
       _Py_IncRef(ptr);
       return Handles.add(PyProxies.wrap(ptr, !!borrowed));
+    } catch (e) {
+      Errors.raise(e);
+      return 0;
+    }
+  },
+  // create_proxy's options: capture_this (JS's `this` becomes the first argument) and roundtrip
+  // (back in Python the proxy is a JsDoubleProxy, not the object).
+  sangam_js_pyproxy_options__deps: ['$PyProxies', '$Handles'],
+  sangam_js_pyproxy_options: (ref, captureThis, roundtrip) => {
+    const s = Handles.values[ref][PyProxies.STATE];
+    s.captureThis = !!captureThis;
+    s.roundtrip = !!roundtrip;
+  },
+  // The Python object a PyProxy holds (a new reference), for JsDoubleProxy.unwrap().
+  sangam_js_pyproxy_object__deps: ['$PyProxies', '$Handles', '$Errors', 'Py_IncRef'],
+  sangam_js_pyproxy_object: (ref) => {
+    try {
+      const ptr = PyProxies.ptrOf(Handles.values[ref]);
+      _Py_IncRef(ptr);
+      return ptr;
     } catch (e) {
       Errors.raise(e);
       return 0;

@@ -51,6 +51,19 @@ test('copy() inside the call keeps a proxy alive', () => {
   assert.throws(() => kept.toString(), says(DESTROYED));
 });
 
+test('create_proxy(capture_this=True) passes JS this as the first argument', () => {
+  withModule('_lt', { obj: { name: 'target' }, callOn: (o, f) => f.call(o, 5) }, () => {
+    assert.deepEqual(run(py, `
+      import _lt
+      _p = create_proxy(lambda this, x: f"{this.name}:{x}", capture_this=True)
+      _r = _lt.callOn(_lt.obj, _p)
+      _p.destroy()
+      del _p
+      _r
+    `), 'target:5');
+  });
+});
+
 test('create_proxy keeps a callable alive until destroyed from Python', () => {
   let kept = null;
   withModule('_lt', { keep: (f) => { kept = f; } }, () => {

@@ -222,19 +222,19 @@ test('round trip py->js->py: a proxied object comes back as the same object', ()
   run(py, 'del _obj, _tup, _res, _cls');
 });
 
-test('round trip py->js->py: create_proxy comes back unwrapped (Pyodide: an equal JsDoubleProxy)', () => {
-  // Docs: "proxies created using create_proxy will be unwrapped", which sangam does. Pyodide
-  // 0.29.5 gives back a new JsDoubleProxy that == the original one and whose unwrap() is the object.
+test('round trip py->js->py: create_proxy comes back as an equal JsDoubleProxy, unless roundtrip=False', () => {
+  // create_proxy's docs: with roundtrip=True (the default) the proxy converted back to Python is a
+  // JsDoubleProxy (unwrap() gives the object); with roundtrip=False it is the object itself.
   assert.equal(run(py, `
     from pyodide.ffi import JsDoubleProxy
     _o = {"k": 1}
     _p = create_proxy(_o)
     _back = js.eval("(x) => x")(_p)
-    if ${isSangam ? 'True' : 'False'}:
-        _r = _back is _o and _p.unwrap() is _o
-    else:
-        _r = isinstance(_back, JsDoubleProxy) and _back == _p and _back.unwrap() is _o and _p.unwrap() is _o
+    _r = isinstance(_back, JsDoubleProxy) and _back == _p and _back.unwrap() is _o and _p.unwrap() is _o
     del _back
+    _p.destroy()
+    _p = create_proxy(_o, roundtrip=False)
+    _r = _r and js.eval("(x) => x")(_p) is _o
     _p.destroy()
     _r and js.eval("(x) => x")(2**80) == 2**80 and js.eval("(x) => x")("é") == "é"
   `), true);
