@@ -35,6 +35,13 @@ addToLibrary({
         return s;
       };
       P.enter = enter;
+      // enter() for the Proxy's traps, which have its target (reading the state through the
+      // proxy would run the get trap once more).
+      const live = (s) => {
+        if (Module.sangamDead) throw Module.sangamDead;
+        if (s.destroyed) throw new Error(s.destroyed);
+        return s;
+      };
       P.decref = (ptr) => _Py_DecRef(ptr);
       // Runs a C entry point; a trap or exit inside kills the runtime, a Python error throws.
       const c = (fn, ...args) => {
@@ -173,7 +180,7 @@ addToLibrary({
       P.handler = {
         get(target, key) {
           if (isOwn(target, key)) return Reflect.get(target, key);
-          const s = enter(target[STATE].proxy);
+          const s = live(target[STATE]);
           if ((s.flags & Flags.PY_SEQUENCE) && isIndex(key)) return P.getItem(s, Number(key));
           const value = withName(pyKey(key), (ptr, len) => take(c(_sangam_pp_getattr, s.ptr, ptr, len)));
           return P.isPyProxy(value) ? P.cached(s, value) : value;
@@ -182,7 +189,7 @@ addToLibrary({
           if (typeof key === 'symbol' || (key in target && !key.startsWith('$'))) {
             return Reflect.set(target, key, value);
           }
-          const s = enter(target[STATE].proxy);
+          const s = live(target[STATE]);
           if ((s.flags & Flags.PY_SEQUENCE) && isIndex(key)) {
             withHandle(Number(key), (k) => withHandle(value, (v) => cInt(_sangam_pp_setitem, s.ptr, k, v)));
             return true;
@@ -192,29 +199,29 @@ addToLibrary({
         },
         has(target, key) {
           if (isOwn(target, key)) return true;
-          const s = enter(target[STATE].proxy);
+          const s = live(target[STATE]);
           return withName(pyKey(key), (ptr, len) => cInt(_sangam_pp_hasattr, s.ptr, ptr, len)) === 1;
         },
         deleteProperty(target, key) {
           if (typeof key === 'symbol' || key in target) return Reflect.deleteProperty(target, key);
-          const s = enter(target[STATE].proxy);
+          const s = live(target[STATE]);
           withName(pyKey(key), (ptr, len) => cInt(_sangam_pp_setattr, s.ptr, ptr, len, 0));
           return true;
         },
         ownKeys(target) {
-          const s = enter(target[STATE].proxy);
+          const s = live(target[STATE]);
           const names = P.dir(s);
           return [...new Set([...names, ...Reflect.ownKeys(target)])];
         },
         getOwnPropertyDescriptor(target, key) {
           const own = Reflect.getOwnPropertyDescriptor(target, key);
           if (own || typeof key === 'symbol') return own;
-          const s = enter(target[STATE].proxy);
+          const s = live(target[STATE]);
           if (withName(key, (ptr, len) => cInt(_sangam_pp_hasattr, s.ptr, ptr, len)) !== 1) return undefined;
           return { value: P.handler.get(target, key), writable: true, enumerable: true, configurable: true };
         },
         apply(target, thisArg, args) {
-          const s = enter(target[STATE].proxy);
+          const s = live(target[STATE]);
           return P.call(s, s.captureThis ? [thisArg, ...args] : args, null);
         },
       };
@@ -233,7 +240,8 @@ addToLibrary({
 
       // ---- operations shared by the classes.
       P.call = (s, args, kwargs) => {
-        const names = kwargs ? Object.keys(kwargs) : [];
+        if (kwargs === null) return P.callPositional(s, args);
+        const names = Object.keys(kwargs);
         const n = args.length + names.length;
         return stackCall(4 * (n + names.length) + 4, (argv) => {
           const ptrs = [];
@@ -254,6 +262,31 @@ addToLibrary({
           }
           return take(c(_sangam_pp_call, s.ptr, argv, args.length, kwnames));
         });
+      };
+      // The common call, written out (no closures, no arrays): the JS -> Python call's hot path.
+      P.callPositional = (s, args) => {
+        const n = args.length;
+        const sp = stackSave();
+        const argv = stackAlloc(4 * n + 4) >> 2;
+        let i = 0;
+        let r;
+        let called = false;
+        try {
+          for (; i < n; i++) {
+            const p = Convert.toPy(args[i]);
+            if (!p) Errors.throwPython();
+            HEAP32[argv + i] = p;
+          }
+          called = true; // (the call owns the arguments from here)
+          r = _sangam_pp_call(s.ptr, argv << 2, n, 0);
+        } catch (e) {
+          if (!called) for (let j = 0; j < i; j++) _Py_DecRef(HEAP32[argv + j]);
+          throw Errors.fatal(e);
+        } finally {
+          stackRestore(sp);
+        }
+        if (r === 0) Errors.throwPython();
+        return Handles.take(r);
       };
       P.getItem = (s, key) => withHandle(key, (ref) => take(c(_sangam_pp_getitem, s.ptr, ref)));
       P.iterate = function* (s) {
