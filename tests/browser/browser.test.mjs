@@ -55,6 +55,9 @@ test('runs in headless Chromium', { timeout: 120_000 }, async (t) => {
     assert.equal(report.error.value, 'PythonError ZeroDivisionError');
     assert.equal(report.recursion.value, 'RecursionError');
     assert.equal(report.fs.value, 'from js');
+    assert.deepEqual(report.dom.value, [2, 'click', 'BUTTON']);
+    assert.deepEqual(report.asyncio.value, [[1, 2, 3], true, 200, true]);
+    assert.deepEqual(report.pyproxy.value, ['[1, 2]', true, 'undefined', 'dict']);
     t.diagnostic(`loadPyodide in Chromium took ${report.load.value} ms`);
   } finally {
     // Chromium runs in a process group of its own: end it with all its helper processes.
