@@ -60,6 +60,9 @@ test('runPython returns the value of a final expression only', () => {
   assert.equal(py.runPython('a_val = 5'), undefined);
   assert.equal(py.runPython('a_val + 1'), 6);
   assert.equal(py.runPython('a_val + 1;'), undefined, 'a trailing semicolon suppresses the value');
+  assert.equal(py.runPython('a_val + 1;  # note\n\n'), undefined, 'a comment after the semicolon too');
+  assert.equal(py.runPython('a_val + 1  # ;'), py.runPython('a_val + 1'), 'a semicolon in a comment does not');
+  assert.equal(py.runPython('a_val + len(";")'), py.runPython('a_val + 1'), 'nor one in a string');
   assert.equal(py.runPython('a_val\nb_val = 2'), undefined);
   assert.equal(py.runPython('if True:\n    a_val'), undefined);
   py.runPython('del a_val, b_val');
