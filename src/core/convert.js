@@ -66,10 +66,9 @@ addToLibrary({
       if (v === null) return _sangam_py_jsnull();
       // A Python object back from JS is itself: a PyProxy's (but create_proxy's, by default, is
       // a JsDoubleProxy, whose unwrap() is the object), or a PythonError's exception.
-      const ptr = PyProxies.ptrOf(v) || (v instanceof Module.PythonError && v.__pyExc);
-      if (ptr && v[PyProxies.STATE]?.roundtrip) {
-        return _sangam_jsproxy_new(Handles.add(v), Convert.flags(v) | Flags.JS_DOUBLE_PROXY, 0);
-      }
+      const s = PyProxies.stateOf(v);
+      if (s?.roundtrip) return _sangam_jsproxy_new(Handles.add(v), Convert.flags(v), 0);
+      const ptr = s ? s.ptr : v instanceof Module.PythonError && v.__pyExc;
       if (ptr) {
         _Py_IncRef(ptr);
         return ptr;
@@ -80,8 +79,8 @@ addToLibrary({
     flags(v) {
       let f = 0;
       const F = Flags;
-      // A PyProxy seen from Python (create_proxy): only whether it can be called matters.
-      if (PyProxies.isPyProxy(v)) return typeof v === 'function' ? F.JS_CALLABLE : 0;
+      // A PyProxy seen from Python is a JsDoubleProxy; only whether it can be called matters.
+      if (PyProxies.isPyProxy(v)) return F.JS_DOUBLE_PROXY | (typeof v === 'function' ? F.JS_CALLABLE : 0);
       if (v === null || v === undefined) return 0;
       if (typeof v === 'function') f |= F.JS_CALLABLE;
       if (Array.isArray(v)) f |= F.JS_ARRAY | F.JS_LENGTH;

@@ -9,17 +9,10 @@ void sangam_js_define_flag(const char *name, int value);
 JsRef sangam_js_global(void);
 JsRef sangam_js_once_callable(JsRef pyproxy);
 PyObject *sangam_js_method(JsRef obj, const char *name, JsRef arg);
-int sangam_js_flags(JsRef obj);
 int sangam_js_is_pyproxy(JsRef obj);
 void sangam_js_pyproxy_options(JsRef proxy, int capture_this, int roundtrip);
 void sangam_js_ffi_ready(void);
 
-static int
-sangam_double_proxy_flags(JsRef ref)
-{
-    int flags = sangam_js_flags(ref);
-    return flags < 0 ? 0 : flags | JS_DOUBLE_PROXY;
-}
 
 static PyObject *
 ffi_to_js(PyObject *module, PyObject *args, PyObject *kwargs)
@@ -54,7 +47,7 @@ ffi_to_js(PyObject *module, PyObject *args, PyObject *kwargs)
      * in Pyodide), which JS receives as that PyProxy and owns. Unwrapping it to obj would leave
      * the PyProxy behind with nobody to destroy it. */
     if (sangam_js_is_pyproxy(ref)) {
-        return sangam_jsproxy_new(ref, sangam_double_proxy_flags(ref), 0);
+        return sangam_jsproxy_wrap(ref);
     }
     return sangam_js_take_py(ref);
 }
@@ -74,7 +67,7 @@ ffi_create_proxy(PyObject *module, PyObject *args, PyObject *kwargs)
     if (ref) {
         sangam_js_pyproxy_options(ref, capture_this, roundtrip);
     }
-    return ref ? sangam_jsproxy_new(ref, sangam_double_proxy_flags(ref), 0) : NULL;
+    return ref ? sangam_jsproxy_wrap(ref) : NULL;
 }
 
 static PyObject *

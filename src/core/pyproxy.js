@@ -165,12 +165,13 @@ addToLibrary({
       };
       P.isPyProxy = (v) => (typeof v === 'object' || typeof v === 'function') && v !== null && !!v[STATE];
       // The PyObject a live PyProxy holds, 0 for other values; throws for a destroyed one.
-      P.ptrOf = (v) => {
-        if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return 0;
+      P.ptrOf = (v) => P.stateOf(v)?.ptr ?? 0;
+      // The state of a live PyProxy, undefined for other values; throws for a destroyed one.
+      P.stateOf = (v) => {
+        if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return undefined;
         const s = v[STATE];
-        if (!s) return 0;
-        if (s.destroyed) throw new Error(s.destroyed);
-        return s.ptr;
+        if (s?.destroyed) throw new Error(s.destroyed);
+        return s;
       };
 
       // ---- the Proxy handler: Python attributes behind JS property access.
@@ -239,48 +240,43 @@ addToLibrary({
       };
 
       // ---- operations shared by the classes.
+      // Calls the object with args and (unless null) kwargs, an object of keyword arguments.
+      // Written out without closures: this is the JS -> Python call's hot path.
       P.call = (s, args, kwargs) => {
-        if (kwargs === null) return P.callPositional(s, args);
-        const names = Object.keys(kwargs);
-        const n = args.length + names.length;
-        return stackCall(4 * (n + names.length) + 4, (argv) => {
-          const ptrs = [];
-          let kwnames = 0;
-          try {
-            for (const a of args) ptrs.push(toPy(a));
-            for (const k of names) ptrs.push(toPy(kwargs[k]));
-            ptrs.forEach((p, i) => { HEAP32[(argv >> 2) + i] = p; });
-            if (names.length) {
-              const nameArray = argv + 4 * n;
-              names.forEach((k, i) => { HEAP32[(nameArray >> 2) + i] = toPy(k); });
-              kwnames = _sangam_py_tuple(nameArray, names.length);
-              if (!kwnames) Errors.throwPython();
-            }
-          } catch (e) {
-            ptrs.forEach((p) => _Py_DecRef(p));
-            throw e;
-          }
-          return take(c(_sangam_pp_call, s.ptr, argv, args.length, kwnames));
-        });
-      };
-      // The common call, written out (no closures, no arrays): the JS -> Python call's hot path.
-      P.callPositional = (s, args) => {
-        const n = args.length;
+        const names = kwargs === null ? null : Object.keys(kwargs);
+        const nargs = args.length;
+        const nkw = names === null ? 0 : names.length;
+        const n = nargs + nkw;
         const sp = stackSave();
-        const argv = stackAlloc(4 * n + 4) >> 2;
+        const argv = stackAlloc(4 * (n + nkw) + 4) >> 2; // the values, then the keyword names
         let i = 0;
+        let k = 0;
         let r;
         let called = false;
         try {
           for (; i < n; i++) {
-            const p = Convert.toPy(args[i]);
+            const p = Convert.toPy(i < nargs ? args[i] : kwargs[names[i - nargs]]);
             if (!p) Errors.throwPython();
             HEAP32[argv + i] = p;
           }
+          let kwnames = 0;
+          if (nkw) {
+            for (; k < nkw; k++) {
+              const p = Convert.str(names[k]);
+              if (!p) Errors.throwPython();
+              HEAP32[argv + n + k] = p;
+            }
+            k = 0; // (the tuple owns the names, even when it fails)
+            kwnames = _sangam_py_tuple((argv + n) << 2, nkw);
+            if (!kwnames) Errors.throwPython();
+          }
           called = true; // (the call owns the arguments from here)
-          r = _sangam_pp_call(s.ptr, argv << 2, n, 0);
+          r = _sangam_pp_call(s.ptr, argv << 2, nargs, kwnames);
         } catch (e) {
-          if (!called) for (let j = 0; j < i; j++) _Py_DecRef(HEAP32[argv + j]);
+          if (!called) {
+            for (let j = 0; j < i; j++) _Py_DecRef(HEAP32[argv + j]);
+            for (let j = 0; j < k; j++) _Py_DecRef(HEAP32[argv + n + j]);
+          }
           throw Errors.fatal(e);
         } finally {
           stackRestore(sp);

@@ -69,30 +69,27 @@ sangam_py_dict(void)
 }
 
 /* For the deep JS -> Python conversion, whose JS keys are all distinct: two that are equal in
- * Python (1 and true, 1 and 1.0) would lose an entry, so that is a ConversionError. */
+ * Python (1 and true, 1 and 1.0) would lose an entry, which the container's size not growing
+ * shows. That is a ConversionError (the caller drops the container). */
 static int
-refuse_duplicate(PyObject *container, PyObject *key)
+refuse_duplicate(int rc, Py_ssize_t before, Py_ssize_t after, PyObject *key)
 {
-    int found = PyDict_Check(container) ? PyDict_Contains(container, key)
-                                        : PySet_Contains(container, key);
-    if (found == 1) {
+    if (rc == 0 && after == before) {
         PyErr_Format(sangam_ConversionError,
                      "to_py: the JS keys convert to equal Python keys (%R); the Python container "
                      "would lose one",
                      key);
         return -1;
     }
-    return found;
+    return rc;
 }
 
 /* d[key] = value (both stolen); a key already there is a ConversionError. */
 SANGAM_EXPORT int
 sangam_py_dict_set(PyObject *d, PyObject *key, PyObject *value)
 {
-    int rc = refuse_duplicate(d, key);
-    if (rc == 0) {
-        rc = PyDict_SetItem(d, key, value);
-    }
+    Py_ssize_t before = PyDict_GET_SIZE(d);
+    int rc = refuse_duplicate(PyDict_SetItem(d, key, value), before, PyDict_GET_SIZE(d), key);
     Py_DECREF(key);
     Py_DECREF(value);
     return rc;
@@ -108,10 +105,8 @@ sangam_py_set(void)
 SANGAM_EXPORT int
 sangam_py_set_add(PyObject *set, PyObject *item)
 {
-    int rc = refuse_duplicate(set, item);
-    if (rc == 0) {
-        rc = PySet_Add(set, item);
-    }
+    Py_ssize_t before = PySet_GET_SIZE(set);
+    int rc = refuse_duplicate(PySet_Add(set, item), before, PySet_GET_SIZE(set), item);
     Py_DECREF(item);
     return rc;
 }
