@@ -29,19 +29,26 @@ format_exception(PyObject *exc)
     return text;
 }
 
-/* The JS value a JsException carries, or 0. */
+/* The JsProxy of the JS error a JsException carries (borrowed: the exception's dict holds it), or
+ * NULL, with no exception set, for one made in Python. */
+static PyObject *
+js_error_proxy(PyObject *exc)
+{
+    PyObject *dict = PyObject_GenericGetDict(exc, NULL);
+    PyObject *js_error = dict ? PyDict_GetItemString(dict, "js_error") : NULL;
+    Py_XDECREF(dict);
+    PyErr_Clear();
+    return js_error && sangam_jsproxy_check(js_error) ? js_error : NULL;
+}
+
+/* A new handle of the JS value a JsException carries, or 0. */
 static JsRef
 js_error_of(PyObject *exc)
 {
-    if (!PyObject_TypeCheck(exc, (PyTypeObject *)sangam_JsException)) {
-        return 0;
-    }
-    PyObject *dict = PyObject_GenericGetDict(exc, NULL);
-    PyObject *js_error = dict ? PyDict_GetItemString(dict, "js_error") : NULL; /* borrowed */
-    Py_XDECREF(dict);
-    PyErr_Clear();
-    return js_error && sangam_jsproxy_check(js_error) ? sangam_h_dup(sangam_jsproxy_ref(js_error))
-                                                      : 0;
+    PyObject *js_error = PyObject_TypeCheck(exc, (PyTypeObject *)sangam_JsException)
+                             ? js_error_proxy(exc)
+                             : NULL;
+    return js_error ? sangam_h_dup(sangam_jsproxy_ref(js_error)) : 0;
 }
 
 /* sys.last_exc, last_type, last_value and last_traceback name an exception that escaped Python
@@ -170,20 +177,14 @@ arg_or_none(PyObject *self, Py_ssize_t i)
 static PyObject *
 js_error_attr(PyObject *self, void *name)
 {
-    PyObject *js_error = PyObject_GetAttrString(self, "js_error");
-    if (js_error == NULL) {
-        if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
-            return NULL;
-        }
-        PyErr_Clear();
-        const char *n = (const char *)name;
-        return strcmp(n, "name") == 0 ? arg_or_none(self, 0)
-               : strcmp(n, "message") == 0 ? arg_or_none(self, 1)
-                                           : Py_NewRef(Py_None);
+    PyObject *js_error = js_error_proxy(self);
+    if (js_error != NULL) {
+        return PyObject_GetAttrString(js_error, (const char *)name);
     }
-    PyObject *value = PyObject_GetAttrString(js_error, (const char *)name);
-    Py_DECREF(js_error);
-    return value;
+    const char *n = (const char *)name;
+    return strcmp(n, "name") == 0      ? arg_or_none(self, 0)
+           : strcmp(n, "message") == 0 ? arg_or_none(self, 1)
+                                       : Py_NewRef(Py_None);
 }
 
 static PyGetSetDef js_exception_getset[] = {
@@ -197,10 +198,7 @@ static PyGetSetDef js_exception_getset[] = {
 static PyObject *
 js_exception_str(PyObject *self)
 {
-    PyObject *dict = PyObject_GenericGetDict(self, NULL);
-    int has_js = dict ? PyDict_GetItemString(dict, "js_error") != NULL : 0;
-    Py_XDECREF(dict);
-    PyObject *args = has_js ? NULL : PyObject_GetAttrString(self, "args");
+    PyObject *args = js_error_proxy(self) ? NULL : PyObject_GetAttrString(self, "args");
     PyObject *s;
     if (args && PyTuple_Check(args) && PyTuple_GET_SIZE(args) == 2) {
         s = PyUnicode_FromFormat("%S: %S", PyTuple_GET_ITEM(args, 0), PyTuple_GET_ITEM(args, 1));
@@ -220,14 +218,14 @@ js_exception_getattro(PyObject *self, PyObject *name)
     if (value != NULL || !PyErr_ExceptionMatches(PyExc_AttributeError)) {
         return value;
     }
-    PyObject *dict = PyObject_GenericGetDict(self, NULL);
-    PyObject *js_error = dict ? PyDict_GetItemString(dict, "js_error") : NULL; /* borrowed */
-    if (js_error && sangam_jsproxy_check(js_error)) {
-        PyErr_Clear();
-        value = PyObject_GetAttr(js_error, name);
+    PyObject *exc = PyErr_GetRaisedException();
+    PyObject *js_error = js_error_proxy(self);
+    if (js_error == NULL) {
+        PyErr_SetRaisedException(exc);
+        return NULL;
     }
-    Py_XDECREF(dict);
-    return value;
+    Py_DECREF(exc);
+    return PyObject_GetAttr(js_error, name);
 }
 
 static PyType_Slot js_exception_slots[] = {
