@@ -204,12 +204,7 @@ dict_to_js(ToJs *c, PyObject *obj, int depth)
     PyObject *entries = sangam_jsproxy_wrap(container);
     PyObject *result = entries ? PyObject_CallOneArg(converter, entries) : NULL;
     Py_XDECREF(entries);
-    if (result == NULL) {
-        return 0;
-    }
-    JsRef ref = sangam_py_to_js(result);
-    Py_DECREF(result);
-    return ref;
+    return sangam_py_take_js(result);
 error:
     sangam_h_release(container);
     return 0;
@@ -329,12 +324,7 @@ default_convert(ToJs *c, PyObject *obj, int depth)
     Py_XDECREF(cache);
     Py_XDECREF(convert);
     Py_XDECREF(capsule);
-    if (result == NULL) {
-        return 0;
-    }
-    JsRef ref = sangam_py_to_js(result);
-    Py_DECREF(result);
-    return ref;
+    return sangam_py_take_js(result);
 }
 
 static JsRef

@@ -61,18 +61,6 @@ sangam_pyproxy_flags(PyObject *obj)
     return f;
 }
 
-/* The result of an operation, as a handle for JS (steals result). */
-static JsRef
-result_to_js(PyObject *result)
-{
-    if (result == NULL) {
-        return 0;
-    }
-    JsRef ref = sangam_py_to_js(result);
-    Py_DECREF(result);
-    return ref;
-}
-
 static PyObject *
 key_from_js(JsRef key)
 {
@@ -89,7 +77,7 @@ sangam_pp_getattr(PyObject *obj, const char *name, int len)
         PyErr_Clear();
         return JSREF_UNDEFINED;
     }
-    return result_to_js(value);
+    return sangam_py_take_js(value);
 }
 
 SANGAM_EXPORT int
@@ -125,7 +113,7 @@ sangam_pp_getitem(PyObject *obj, JsRef key)
         PyErr_Clear();
         return JSREF_UNDEFINED;
     }
-    return result_to_js(value);
+    return sangam_py_take_js(value);
 }
 
 SANGAM_EXPORT int
@@ -169,26 +157,26 @@ sangam_pp_call(PyObject *obj, PyObject **args, size_t nargs, PyObject *kwnames)
         Py_DECREF(args[i]);
     }
     Py_XDECREF(kwnames);
-    return result_to_js(result);
+    return sangam_py_take_js(result);
 }
 
 SANGAM_EXPORT JsRef
 sangam_pp_repr(PyObject *obj, int str)
 {
-    return result_to_js(str ? PyObject_Str(obj) : PyObject_Repr(obj));
+    return sangam_py_take_js(str ? PyObject_Str(obj) : PyObject_Repr(obj));
 }
 
 /* The type's tp_name: "module.Name" for C types, the bare name for Python classes. */
 SANGAM_EXPORT JsRef
 sangam_pp_type(PyObject *obj)
 {
-    return result_to_js(PyUnicode_FromString(Py_TYPE(obj)->tp_name));
+    return sangam_py_take_js(PyUnicode_FromString(Py_TYPE(obj)->tp_name));
 }
 
 SANGAM_EXPORT JsRef
 sangam_pp_iter(PyObject *obj)
 {
-    return result_to_js(PyObject_GetIter(obj));
+    return sangam_py_take_js(PyObject_GetIter(obj));
 }
 
 SANGAM_EXPORT JsRef
@@ -199,7 +187,7 @@ sangam_pp_aiter(PyObject *obj)
         PyErr_Format(PyExc_TypeError, "'%.100s' object is not an async iterable", t->tp_name);
         return 0;
     }
-    return result_to_js(t->tp_as_async->am_aiter(obj));
+    return sangam_py_take_js(t->tp_as_async->am_aiter(obj));
 }
 
 /* The next awaitable of an async iterator (anext(obj)). */
@@ -211,7 +199,7 @@ sangam_pp_anext(PyObject *obj)
         PyErr_Format(PyExc_TypeError, "'%.100s' object is not an async iterator", t->tp_name);
         return 0;
     }
-    return result_to_js(t->tp_as_async->am_anext(obj));
+    return sangam_py_take_js(t->tp_as_async->am_anext(obj));
 }
 
 /* Sends a value (None for undefined) into an iterator or generator: the next value, with *done
@@ -236,7 +224,7 @@ sangam_pp_send(PyObject *obj, JsRef value, int *done)
     }
     Py_DECREF(arg);
     *done = status == PYGEN_RETURN;
-    return status == PYGEN_ERROR ? 0 : result_to_js(result);
+    return status == PYGEN_ERROR ? 0 : sangam_py_take_js(result);
 }
 
 /* generator.throw(error), where error is a JS value raised as the exception it stands for. */
@@ -254,7 +242,7 @@ sangam_pp_throw(PyObject *obj, JsRef error, int *done)
         Py_DECREF(stop);
         *done = 1;
     }
-    return result_to_js(result);
+    return sangam_py_take_js(result);
 }
 
 SANGAM_EXPORT int
@@ -287,9 +275,7 @@ static PyObject *
 settle_done(PyObject *capsule, PyObject *future)
 {
     Settle *s = PyCapsule_GetPointer(capsule, "sangam.settle");
-    PyObject *result = PyObject_CallMethod(future, "result", NULL);
-    JsRef value = result ? sangam_py_to_js(result) : 0;
-    Py_XDECREF(result);
+    JsRef value = sangam_py_take_js(PyObject_CallMethod(future, "result", NULL));
     int rejected = value == 0;
     if (rejected) {
         value = sangam_error_to_js();
@@ -376,7 +362,7 @@ sangam_pp_buffer_release(Py_buffer *view)
 SANGAM_EXPORT JsRef
 sangam_pyimport(const char *name)
 {
-    return result_to_js(PyImport_ImportModule(name));
+    return sangam_py_take_js(PyImport_ImportModule(name));
 }
 
 /* The JS value for obj, as the implicit conversion gives it (toPy's result). */

@@ -152,9 +152,8 @@ sangam_run(const char *code, const char *filename, PyObject *globals, PyObject *
                      Py_TYPE(globals)->tp_name);
         globals = NULL;
     }
-    PyObject *value = globals ? run_code(code, filename, globals, locals ? locals : globals) : NULL;
-    JsRef ref = value ? sangam_py_to_js(value) : 0;
-    Py_XDECREF(value);
+    JsRef ref = sangam_py_take_js(globals ? run_code(code, filename, globals, locals ? locals : globals)
+                                          : NULL);
     flush_std_streams();
     return ref;
 }

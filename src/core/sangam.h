@@ -77,6 +77,17 @@ void sangam_set_js_error(JsRef err); /* errors.js */
  * borrowed (released when the current JS call returns, see sangam_proxies_mark). */
 JsRef sangam_py_to_js(PyObject *obj);
 JsRef sangam_py_to_js_arg(PyObject *obj);
+/* The same, consuming obj: for results of C API calls (NULL, an error already set, gives 0). */
+static inline JsRef
+sangam_py_take_js(PyObject *obj)
+{
+    if (obj == NULL) {
+        return 0;
+    }
+    JsRef ref = sangam_py_to_js(obj);
+    Py_DECREF(obj);
+    return ref;
+}
 /* Explicit deep conversion, pyodide.ffi.to_js. */
 typedef struct {
     int depth;                  /* -1: unlimited */
