@@ -670,18 +670,25 @@ static PyType_Slot jsarray_slots[] = {
 
 /* ---- JsMap (read-only mapping: get/has) and JsMutableMap (set/delete too) */
 
+/* self[key], or NULL with no exception set when key is missing (NULL with one on error). */
+static PyObject *
+jsmap_lookup(PyObject *self, PyObject *key)
+{
+    PyObject *v = jsproxy_subscript(self, key);
+    if (v == NULL && PyErr_ExceptionMatches(PyExc_KeyError)) {
+        PyErr_Clear();
+    }
+    return v;
+}
+
 static PyObject *
 jsmap_get(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (!sangam_check_nargs("get", nargs, 1, 2)) {
         return NULL;
     }
-    PyObject *v = jsproxy_subscript(self, args[0]);
-    if (v == NULL && PyErr_ExceptionMatches(PyExc_KeyError)) {
-        PyErr_Clear();
-        return Py_NewRef(nargs == 2 ? args[1] : Py_None);
-    }
-    return v;
+    PyObject *v = jsmap_lookup(self, args[0]);
+    return v || PyErr_Occurred() ? v : Py_NewRef(nargs == 2 ? args[1] : Py_None);
 }
 
 /* keys(), values() or items() as a JsArray; as_object_map() proxies use own properties. */
@@ -769,9 +776,8 @@ jsmap_setdefault(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (!sangam_check_nargs("setdefault", nargs, 1, 2)) {
         return NULL;
     }
-    PyObject *v = jsproxy_subscript(self, args[0]);
-    if (v == NULL && PyErr_ExceptionMatches(PyExc_KeyError)) {
-        PyErr_Clear();
+    PyObject *v = jsmap_lookup(self, args[0]);
+    if (v == NULL && !PyErr_Occurred()) {
         v = Py_NewRef(nargs == 2 ? args[1] : Py_None);
         if (jsproxy_ass_subscript(self, args[0], v) < 0) {
             Py_CLEAR(v);
