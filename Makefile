@@ -20,7 +20,9 @@ all: $(DIST)/.stamp
 $(BUILD)/paths.mk: tools/setup.sh tools/lib.sh tools/toolchain.sh tools/build-libs.sh \
                    tools/build-python.sh tools/config.site-sangam tools/sources.manifest
 	tools/setup.sh $@
+ifeq ($(filter format clean,$(MAKECMDGOALS)),)
 include $(BUILD)/paths.mk
+endif
 
 EMCC = source $(EM_ENV) && emcc
 # One ABI for the main module, the C libraries and every side module (tools/build-python.sh).
@@ -31,7 +33,7 @@ CORE_SRC := $(wildcard src/core/*.c)
 CORE_OBJ := $(CORE_SRC:src/core/%.c=$(BUILD)/core/%.o)
 CORE_JS := $(wildcard src/core/*.js)
 
-$(BUILD)/core/%.o: src/core/%.c src/core/sangam.h src/core/flags.h $(BUILD)/paths.mk
+$(BUILD)/core/%.o: src/core/%.c $(wildcard src/core/*.h) $(BUILD)/paths.mk
 	@mkdir -p $(@D)
 	$(EMCC) $(CORE_CFLAGS) -c $< -o $@
 
@@ -86,9 +88,10 @@ test-cpython: all
 test-cpython-quick: all
 	$(PY_NATIVE)/bin/python3.13 tests/cpython/run.py --lib $(PY_SRC)/Lib --quick
 
-# C formatting: Debian bookworm's clang-format (14) with the checked-in .clang-format.
+# C formatting: Debian bookworm's clang-format-19 with the checked-in .clang-format; `make test`
+# checks it (tools/check-format.sh).
 format:
-	clang-format -i --style=file src/core/*.c src/core/*.h tests/ext/*.c
+	clang-format-19 -i --style=file src/core/*.c src/core/*.h tests/ext/*.c tests/ext/*.cpp
 
 clean:
 	rm -rf $(BUILD) $(DIST)

@@ -28,6 +28,7 @@ suite() {
     fi
 }
 
+suite format tools/check-format.sh
 suite tools node --test --test-reporter=tap tests/tools/
 suite js node --test --test-reporter=tap tests/js/
 suite ext node --test --test-reporter=tap tests/ext/

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests use beyond the build: Debian's Chromium (tests/browser), util-linux's
+# Installs what the tests use beyond the build: Debian's Chromium (tests/browser), clang-format-19
+# (tools/check-format.sh), util-linux's
 # `script` (a pseudo-terminal for the REPL test) and, from npm, TypeScript for tests/js/dts.test.mjs
 # (pinned with its checksum in tests/js/package-lock.json, installed into tests/js/node_modules).
 source "$(dirname "$0")/lib.sh"
@@ -8,6 +9,7 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v script >/dev/null || missing+=(bsdutils)
 command -v npm >/dev/null || missing+=(npm)
+command -v clang-format-19 >/dev/null || missing+=(clang-format-19)
 if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || die "need root to apt-get install ${missing[*]}"
     log "installing test dependencies: ${missing[*]}"

@@ -159,8 +159,8 @@ check_js_key(PyObject *key, const char *where)
         return 0;
     }
     PyErr_Format(sangam_ConversionError,
-                 "to_js: cannot use %R as a JS %s: JS compares it by identity, not by value",
-                 key, where);
+                 "to_js: cannot use %R as a JS %s: JS compares it by identity, not by value", key,
+                 where);
     return -1;
 }
 
@@ -307,8 +307,8 @@ converter_cache(PyObject *capsule, PyObject *const *args, Py_ssize_t nargs)
 }
 
 static PyMethodDef converter_convert_def = {"convert", converter_convert, METH_O, NULL};
-static PyMethodDef converter_cache_def = {"cache_conversion", (PyCFunction)(void (*)(void))converter_cache,
-                                          METH_FASTCALL, NULL};
+static PyMethodDef converter_cache_def = {
+    "cache_conversion", (PyCFunction)(void (*)(void))converter_cache, METH_FASTCALL, NULL};
 
 static JsRef
 default_convert(ToJs *c, PyObject *obj, int depth)

@@ -45,9 +45,8 @@ js_error_proxy(PyObject *exc)
 static JsRef
 js_error_of(PyObject *exc)
 {
-    PyObject *js_error = PyObject_TypeCheck(exc, (PyTypeObject *)sangam_JsException)
-                             ? js_error_proxy(exc)
-                             : NULL;
+    PyObject *js_error =
+        PyObject_TypeCheck(exc, (PyTypeObject *)sangam_JsException) ? js_error_proxy(exc) : NULL;
     return js_error ? sangam_h_dup(sangam_jsproxy_ref(js_error)) : 0;
 }
 
@@ -248,14 +247,14 @@ sangam_errors_init(PyObject *module)
 {
     sangam_JsException =
         PyType_FromMetaclass(sangam_JsProxyMeta, module, &js_exception_spec, PyExc_Exception);
-    if (sangam_JsException == NULL || PyModule_AddObjectRef(module, "JsException",
-                                                            sangam_JsException) < 0) {
+    if (sangam_JsException == NULL ||
+        PyModule_AddObjectRef(module, "JsException", sangam_JsException) < 0) {
         return -1;
     }
     sangam_ConversionError = PyErr_NewExceptionWithDoc(
         "pyodide.ffi.ConversionError", "A value could not be converted between Python and JS.",
         NULL, NULL);
-    return sangam_ConversionError ? PyModule_AddObjectRef(module, "ConversionError",
-                                                          sangam_ConversionError)
-                                  : -1;
+    return sangam_ConversionError
+               ? PyModule_AddObjectRef(module, "ConversionError", sangam_ConversionError)
+               : -1;
 }

@@ -13,12 +13,17 @@ int sangam_js_is_pyproxy(JsRef obj);
 void sangam_js_pyproxy_options(JsRef proxy, int capture_this, int roundtrip);
 void sangam_js_ffi_ready(void);
 
-
 static PyObject *
 ffi_to_js(PyObject *module, PyObject *args, PyObject *kwargs)
 {
-    static char *kwlist[] = {"obj", "depth", "pyproxies", "create_pyproxies", "dict_converter",
-                             "default_converter", "eager_converter", NULL};
+    static char *kwlist[] = {"obj",
+                             "depth",
+                             "pyproxies",
+                             "create_pyproxies",
+                             "dict_converter",
+                             "default_converter",
+                             "eager_converter",
+                             NULL};
     PyObject *obj, *pyproxies = Py_None, *dict_converter = Py_None, *default_converter = Py_None;
     PyObject *eager = Py_None;
     int depth = -1, create = 1;
@@ -28,14 +33,17 @@ ffi_to_js(PyObject *module, PyObject *args, PyObject *kwargs)
         return NULL;
     }
     if (pyproxies != Py_None && !sangam_jsproxy_check(pyproxies)) {
-        PyErr_SetString(PyExc_TypeError, "to_js: pyproxies must be a JsArray (e.g. js.Array.new())");
+        PyErr_SetString(PyExc_TypeError,
+                        "to_js: pyproxies must be a JsArray (e.g. js.Array.new())");
         return NULL;
     }
     if (sangam_jsproxy_check(obj)) {
         return Py_NewRef(obj); /* already JS: the proxy itself, as Pyodide returns it */
     }
     ToJsOptions options = {
-        depth, create, pyproxies == Py_None ? 0 : sangam_jsproxy_ref(pyproxies),
+        depth,
+        create,
+        pyproxies == Py_None ? 0 : sangam_jsproxy_ref(pyproxies),
         dict_converter == Py_None ? NULL : dict_converter,
         default_converter == Py_None ? NULL : default_converter,
     };

@@ -1,4 +1,4 @@
-// JS glue for jsproxy.c: what each JsProxy operation does to the JS value. Every function here is
+// JS glue for jsproxy*.c: what each JsProxy operation does to the JS value. Every function here is
 // called from C, catches every JS exception and turns it into a Python one (Errors.raise), then
 // returns the C error value (0 or -1), so nothing unwinds through Python frames.
 addToLibrary({

@@ -108,8 +108,8 @@ sangam_pp_getitem(PyObject *obj, JsRef key)
     PyObject *k = key_from_js(key);
     PyObject *value = k ? PyObject_GetItem(obj, k) : NULL;
     Py_XDECREF(k);
-    if (value == NULL && (PyErr_ExceptionMatches(PyExc_KeyError) ||
-                          PyErr_ExceptionMatches(PyExc_IndexError))) {
+    if (value == NULL &&
+        (PyErr_ExceptionMatches(PyExc_KeyError) || PyErr_ExceptionMatches(PyExc_IndexError))) {
         PyErr_Clear();
         return JSREF_UNDEFINED;
     }
@@ -341,11 +341,17 @@ sangam_pp_getbuffer(PyObject *obj, int32_t *out)
         PyMem_Free(view);
         return -1;
     }
-    int32_t fields[] = {(int32_t)(intptr_t)view, (int32_t)(intptr_t)view->buf,
-                        (int32_t)view->len, view->readonly, (int32_t)view->itemsize, view->ndim,
+    int32_t fields[] = {(int32_t)(intptr_t)view,
+                        (int32_t)(intptr_t)view->buf,
+                        (int32_t)view->len,
+                        view->readonly,
+                        (int32_t)view->itemsize,
+                        view->ndim,
                         (int32_t)(intptr_t)(view->format ? view->format : "B"),
-                        (int32_t)(intptr_t)view->shape, (int32_t)(intptr_t)view->strides,
-                        PyBuffer_IsContiguous(view, 'C'), PyBuffer_IsContiguous(view, 'F')};
+                        (int32_t)(intptr_t)view->shape,
+                        (int32_t)(intptr_t)view->strides,
+                        PyBuffer_IsContiguous(view, 'C'),
+                        PyBuffer_IsContiguous(view, 'F')};
     memcpy(out, fields, sizeof(fields));
     return 0;
 }

@@ -47,8 +47,8 @@ compile_ast(PyObject *tree, PyObject *filename, const char *mode)
     return code;
 }
 
-/* Runs code in globals and locals; returns the trailing expression's value (None if there is none), or NULL
- * with an exception set. */
+/* Runs code in globals and locals; returns the trailing expression's value (None if there is none),
+ * or NULL with an exception set. */
 static PyObject *
 run_code(const char *source, const char *filename, PyObject *globals, PyObject *locals)
 {
@@ -152,8 +152,8 @@ sangam_run(const char *code, const char *filename, PyObject *globals, PyObject *
                      Py_TYPE(globals)->tp_name);
         globals = NULL;
     }
-    JsRef ref = sangam_py_take_js(globals ? run_code(code, filename, globals, locals ? locals : globals)
-                                          : NULL);
+    JsRef ref = sangam_py_take_js(
+        globals ? run_code(code, filename, globals, locals ? locals : globals) : NULL);
     flush_std_streams();
     return ref;
 }

@@ -90,11 +90,11 @@ sangam_py_take_js(PyObject *obj)
 }
 /* Explicit deep conversion, pyodide.ffi.to_js. */
 typedef struct {
-    int depth;                  /* -1: unlimited */
-    int create_pyproxies;       /* 0: raise ConversionError instead */
-    JsRef pyproxies;            /* a JS array collecting created proxies, or 0 */
-    PyObject *dict_converter;   /* callable or NULL */
-    PyObject *default_converter;/* callable or NULL */
+    int depth;                   /* -1: unlimited */
+    int create_pyproxies;        /* 0: raise ConversionError instead */
+    JsRef pyproxies;             /* a JS array collecting created proxies, or 0 */
+    PyObject *dict_converter;    /* callable or NULL */
+    PyObject *default_converter; /* callable or NULL */
 } ToJsOptions;
 JsRef sangam_to_js(PyObject *obj, const ToJsOptions *options);
 
@@ -152,7 +152,8 @@ SANGAM_EXPORT JsRef sangam_pp_send(PyObject *obj, JsRef value, int *done);
 SANGAM_EXPORT JsRef sangam_pp_throw(PyObject *obj, JsRef error, int *done);
 SANGAM_EXPORT int sangam_pp_close(PyObject *obj);
 SANGAM_EXPORT int sangam_pp_then(PyObject *obj, JsRef resolve, JsRef reject);
-SANGAM_EXPORT JsRef sangam_pp_tojs(PyObject *obj, int depth, int create_pyproxies, JsRef pyproxies, PyObject *dict_converter, PyObject *default_converter);
+SANGAM_EXPORT JsRef sangam_pp_tojs(PyObject *obj, int depth, int create_pyproxies, JsRef pyproxies,
+                                   PyObject *dict_converter, PyObject *default_converter);
 SANGAM_EXPORT int sangam_pp_getbuffer(PyObject *obj, int32_t *out);
 SANGAM_EXPORT void sangam_pp_buffer_release(Py_buffer *view);
 SANGAM_EXPORT JsRef sangam_pyimport(const char *name);

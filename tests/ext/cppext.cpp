@@ -8,10 +8,11 @@
 #include <string>
 #include <vector>
 
-static int parse_positive(const std::string &text)
+static int
+parse_positive(const std::string &text)
 {
     size_t used = 0;
-    int value = std::stoi(text, &used);  // throws std::invalid_argument / std::out_of_range
+    int value = std::stoi(text, &used); // throws std::invalid_argument / std::out_of_range
     if (used != text.size() || value <= 0) {
         throw std::domain_error("not a positive integer: " + text);
     }
@@ -19,7 +20,8 @@ static int parse_positive(const std::string &text)
 }
 
 // parse(text) -> int, or ValueError carrying the C++ exception's message.
-static PyObject *parse(PyObject *, PyObject *arg)
+static PyObject *
+parse(PyObject *, PyObject *arg)
 {
     const char *text = PyUnicode_AsUTF8(arg);
     if (text == nullptr) {
@@ -36,7 +38,8 @@ static PyObject *parse(PyObject *, PyObject *arg)
 }
 
 // word_counts(text) -> sorted list of (word, count), via std::map.
-static PyObject *word_counts(PyObject *, PyObject *arg)
+static PyObject *
+word_counts(PyObject *, PyObject *arg)
 {
     const char *text = PyUnicode_AsUTF8(arg);
     if (text == nullptr) {
@@ -78,7 +81,8 @@ static PyMethodDef methods[] = {
 
 static PyModuleDef module = {PyModuleDef_HEAD_INIT, "cppext", nullptr, -1, methods};
 
-PyMODINIT_FUNC PyInit_cppext(void)
+PyMODINIT_FUNC
+PyInit_cppext(void)
 {
     return PyModule_Create(&module);
 }

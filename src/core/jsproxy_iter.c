@@ -1,0 +1,187 @@
+/* JsIterable, JsIterator, JsGenerator and their async kinds: the iteration protocols both ways. */
+#include "jsproxy.h"
+
+/* ---- iteration */
+
+static PyObject *
+jsiterable_iter(PyObject *self)
+{
+    return sangam_js_iter(REF(self), 0);
+}
+
+static PyObject *
+jsiterator_next_impl(PyObject *self, JsRef arg, int how)
+{
+    int done = 0;
+    PyObject *v = sangam_js_next(REF(self), arg, how, &done);
+    if (v != NULL && done) {
+        if (v == Py_None || !(FLAGS(self) & JS_GENERATOR)) {
+            PyErr_SetNone(PyExc_StopIteration);
+        } else {
+            PyObject *stop = PyObject_CallOneArg(PyExc_StopIteration, v);
+            if (stop) {
+                PyErr_SetRaisedException(stop);
+            }
+        }
+        Py_CLEAR(v);
+    }
+    return v;
+}
+
+static PyObject *
+jsiterator_iternext(PyObject *self)
+{
+    PyObject *v = jsiterator_next_impl(self, JSREF_UNDEFINED, 0);
+    if (v == NULL && PyErr_ExceptionMatches(PyExc_StopIteration) && !(FLAGS(self) & JS_GENERATOR)) {
+        PyErr_Clear(); /* tp_iternext: end without an exception */
+    }
+    return v;
+}
+
+static PyObject *
+jsgenerator_send(PyObject *self, PyObject *value)
+{
+    JsRef v = sangam_py_to_js(value);
+    PyObject *r = v ? jsiterator_next_impl(self, v, 0) : NULL;
+    sangam_h_release(v);
+    return r;
+}
+
+static PyObject *
+jsgenerator_throw(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (!sangam_check_nargs("throw", nargs, 1, 3)) {
+        return NULL;
+    }
+    PyObject *exc = args[0];
+    if (PyType_Check(exc)) {
+        exc = PyObject_CallNoArgs(exc);
+    } else {
+        Py_INCREF(exc);
+    }
+    if (exc == NULL) {
+        return NULL;
+    }
+    PyErr_SetRaisedException(exc);
+    JsRef err = sangam_error_to_js();
+    PyObject *r = jsiterator_next_impl(self, err, 1);
+    sangam_h_release(err);
+    return r;
+}
+
+static PyObject *
+jsgenerator_close(PyObject *self, PyObject *unused)
+{
+    PyObject *r = jsiterator_next_impl(self, JSREF_UNDEFINED, 2);
+    if (r == NULL && PyErr_ExceptionMatches(PyExc_StopIteration)) {
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    return r;
+}
+
+PyType_Slot jsiterable_slots[] = {
+    {Py_tp_iter, jsiterable_iter},
+    {Py_tp_doc, "A JavaScript iterable."},
+    {0, NULL},
+};
+
+static PyObject *
+self_iter(PyObject *self)
+{
+    return Py_NewRef(self);
+}
+
+PyType_Slot jsiterator_slots[] = {
+    {Py_tp_iter, self_iter},
+    {Py_tp_iternext, jsiterator_iternext},
+    {Py_tp_doc, "A JavaScript iterator."},
+    {0, NULL},
+};
+
+static PyMethodDef jsgenerator_methods[] = {
+    {"send", jsgenerator_send, METH_O, "generator.next(value)"},
+    {"throw", (PyCFunction)(void (*)(void))jsgenerator_throw, METH_FASTCALL,
+     "generator.throw(error)"},
+    {"close", jsgenerator_close, METH_NOARGS, "generator.return()"},
+    {NULL},
+};
+
+PyType_Slot jsgenerator_slots[] = {
+    {Py_tp_methods, jsgenerator_methods},
+    {Py_tp_doc, "A JavaScript generator."},
+    {0, NULL},
+};
+
+/* ---- async iteration and awaiting */
+
+static PyObject *
+jsasynciterable_aiter(PyObject *self)
+{
+    return sangam_js_iter(REF(self), 1);
+}
+
+static PyObject *
+jsasynciterator_anext(PyObject *self)
+{
+    return sangam_js_anext(REF(self), JSREF_UNDEFINED, 0);
+}
+
+static PyObject *
+jsasyncgen_asend(PyObject *self, PyObject *value)
+{
+    JsRef v = sangam_py_to_js(value);
+    PyObject *r = v ? sangam_js_anext(REF(self), v, 0) : NULL;
+    sangam_h_release(v);
+    return r;
+}
+
+static PyObject *
+jsasyncgen_athrow(PyObject *self, PyObject *exc)
+{
+    if (PyType_Check(exc)) {
+        exc = PyObject_CallNoArgs(exc);
+    } else {
+        Py_INCREF(exc);
+    }
+    if (exc == NULL) {
+        return NULL;
+    }
+    PyErr_SetRaisedException(exc);
+    JsRef err = sangam_error_to_js();
+    PyObject *r = sangam_js_anext(REF(self), err, 1);
+    sangam_h_release(err);
+    return r;
+}
+
+static PyObject *
+jsasyncgen_aclose(PyObject *self, PyObject *unused)
+{
+    return sangam_js_anext(REF(self), JSREF_UNDEFINED, 2);
+}
+
+PyType_Slot jsasynciterable_slots[] = {
+    {Py_am_aiter, jsasynciterable_aiter},
+    {Py_tp_doc, "A JavaScript async iterable."},
+    {0, NULL},
+};
+
+PyType_Slot jsasynciterator_slots[] = {
+    {Py_am_aiter, self_iter},
+    {Py_am_anext, jsasynciterator_anext},
+    {Py_tp_doc, "A JavaScript async iterator."},
+    {0, NULL},
+};
+
+static PyMethodDef jsasyncgen_methods[] = {
+    {"asend", jsasyncgen_asend, METH_O, NULL},
+    {"athrow", jsasyncgen_athrow, METH_O, NULL},
+    {"aclose", jsasyncgen_aclose, METH_NOARGS, NULL},
+    {NULL},
+};
+
+PyType_Slot jsasyncgen_slots[] = {
+    {Py_tp_methods, jsasyncgen_methods},
+    {Py_tp_doc, "A JavaScript async generator."},
+    {0, NULL},
+};
