@@ -13,7 +13,7 @@ WASM_CFLAGS="-O2 -fPIC -fwasm-exceptions -sSUPPORT_LONGJMP=wasm"
 WASM_LDFLAGS="-sWASM_BIGINT -fwasm-exceptions -sSUPPORT_LONGJMP=wasm"
 
 build_native() {
-    local prefix=$SANGAM_CACHE/python-native-$(input_key "$PY_SHA" "$TOOLS_DIR/build-python.sh:native-v1")
+    local prefix=$SANGAM_CACHE/python-native-$(input_key "$PY_SHA" "build-python.sh:native-v1")
     if [ ! -x "$prefix/bin/python3.13" ]; then
         local s=$SANGAM_CACHE/build/python-native
         unpack_source python "$s"

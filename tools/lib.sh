@@ -121,10 +121,12 @@ unpack_source() {
     tar -xf "$tarball" -C "$2" --strip-components=1
 }
 
-# input_key WORDS...: a short hash of files and strings, used to name cache entries.
+# input_key WORDS...: a short hash of files (their contents) and strings, used to name cache
+# entries. Nothing in it depends on where the repository or the cache lies, so every clone of the
+# same sources finds the same entries.
 input_key() {
     local a
     for a in "$@"; do
-        if [ -f "$a" ]; then sha256sum "$a"; else printf '%s\n' "$a"; fi
+        if [ -f "$a" ]; then sha256sum < "$a"; else printf '%s\n' "${a#"$SANGAM_CACHE"/}"; fi
     done | sha256sum | cut -c1-12
 }

@@ -21,7 +21,7 @@ install_host_packages() {
 
 build_binaryen() {
     local key dir src
-    key=$(input_key "$(manifest_field binaryen 5)" "$TOOLS_DIR/toolchain.sh:binaryen-v1")
+    key=$(input_key "$(manifest_field binaryen 5)" "toolchain.sh:binaryen-v1")
     dir=$SANGAM_CACHE/toolchain/binaryen-120-$key
     if [ ! -x "$dir/bin/wasm-opt" ]; then
         src=$SANGAM_CACHE/build/binaryen-src
@@ -38,7 +38,7 @@ build_binaryen() {
 
 install_emscripten() {
     local key dir deb
-    key=$(input_key "$(manifest_field emscripten 5)" "$TOOLS_DIR/toolchain.sh:emscripten-v1")
+    key=$(input_key "$(manifest_field emscripten 5)" "toolchain.sh:emscripten-v1")
     dir=$SANGAM_CACHE/toolchain/emscripten-3.1.69-$key
     if [ ! -f "$dir/.done" ]; then
         deb=$(fetch_source emscripten)

@@ -52,3 +52,25 @@ test('an unknown entry is a clear error', () => {
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /no entry 'nonesuch' in .*sources\.manifest/);
 });
+
+// Cache entries are named by their inputs' contents only: a clone of the same sources in another
+// folder (CI's, a worktree's) finds the entries a first clone built, and a changed input does not.
+test('cache keys do not depend on where the repository or the cache lies', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sangam-key-'));
+  const key = (repo, cache, ...args) => {
+    const r = spawnSync('bash', ['-c', `source "${repo}/tools/lib.sh" && input_key "$@"`, 'k', ...args],
+      { encoding: 'utf8', env: { ...process.env, SANGAM_CACHE: cache } });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim();
+  };
+  const clone = path.join(tmp, 'elsewhere');
+  fs.cpSync(path.join(ROOT, 'tools'), path.join(clone, 'tools'), { recursive: true });
+  const [c1, c2] = [path.join(tmp, 'cache1'), path.join(tmp, 'cache2')];
+  const here = key(ROOT, c1, path.join(ROOT, 'tools/build-libs.sh'), 'v1', `${c1}/libs-abc`);
+  const there = key(clone, c2, path.join(clone, 'tools/build-libs.sh'), 'v1', `${c2}/libs-abc`);
+  assert.match(here, /^[0-9a-f]{12}$/);
+  assert.equal(there, here);
+  fs.appendFileSync(path.join(clone, 'tools/build-libs.sh'), '\n# changed\n');
+  assert.notEqual(key(clone, c2, path.join(clone, 'tools/build-libs.sh'), 'v1', `${c2}/libs-abc`), here);
+  fs.rmSync(tmp, { recursive: true });
+});
