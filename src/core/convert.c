@@ -37,6 +37,22 @@ int_to_js(PyObject *obj)
     return ref;
 }
 
+/* A str that UTF-8 cannot hold (lone surrogates) goes as UTF-16 code units, so it arrives as the
+ * same JS string. */
+static JsRef
+str_with_surrogates(PyObject *obj)
+{
+    if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
+        return 0;
+    }
+    PyErr_Clear();
+    PyObject *units = PyUnicode_AsEncodedString(obj, "utf-16-le", "surrogatepass");
+    JsRef ref =
+        units ? sangam_h_string16(PyBytes_AS_STRING(units), PyBytes_GET_SIZE(units) / 2) : 0;
+    Py_XDECREF(units);
+    return ref;
+}
+
 /* The implicit conversion of values that have a JS equivalent; 0 without an exception if obj
  * has none. */
 static JsRef
@@ -63,7 +79,7 @@ immediate_to_js(PyObject *obj)
     if (PyUnicode_Check(obj)) {
         Py_ssize_t len;
         const char *utf8 = PyUnicode_AsUTF8AndSize(obj, &len);
-        return utf8 ? sangam_h_string(utf8, (size_t)len) : 0;
+        return utf8 ? sangam_h_string(utf8, (size_t)len) : str_with_surrogates(obj);
     }
     if (sangam_jsproxy_check(obj)) {
         return sangam_h_dup(sangam_jsproxy_ref(obj));

@@ -4,6 +4,8 @@ addToLibrary({
   $Errors: {
     // Values thrown for control flow (an async iterator that is done).
     STOP_ASYNC: { stopAsyncIteration: true },
+    // A JS generator that yielded when close() or aclose() asked it to return.
+    IGNORED_RETURN: { ignoredReturn: true },
     // A trap, abort() or exit() unwinding through JS: the runtime cannot go on, so it must not
     // be turned into a Python exception.
     isFatal: (e) => e instanceof WebAssembly.RuntimeError || e?.name === 'ExitStatus' ||
@@ -19,6 +21,8 @@ addToLibrary({
         _sangam_raise_object(PyProxies.ptrOf(e));
       } else if (e === Errors.STOP_ASYNC) {
         _sangam_set_stop_async();
+      } else if (e === Errors.IGNORED_RETURN) {
+        _sangam_set_ignored_return();
       } else {
         let text;
         try {
@@ -75,6 +79,7 @@ addToLibrary({
       if (!Module.sangamDead) _Py_DecRef(ptr);
     });`,
   $Errors__deps: ['$Handles', 'sangam_restore_error', 'sangam_raise_object', 'sangam_set_stop_async',
+    'sangam_set_ignored_return',
     'sangam_set_stack_overflow', 'sangam_set_js_error_text', 'sangam_error_to_js', 'Py_DecRef'],
 
   // For C: sets the Python exception standing for a JS value (consumes the handle).

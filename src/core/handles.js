@@ -38,7 +38,7 @@ addToLibrary({
     live: () => Handles.count,
   },
   // FREE marks a released slot (a value no caller can hold), so checks cost O(1).
-  $Handles__postset: 'Handles.FREE = Object.freeze({}); Handles.values.push(undefined, null, true, false); Handles.utf8 = new TextDecoder(); Module["Handles"] = Handles;',
+  $Handles__postset: 'Handles.FREE = Object.freeze({}); Handles.values.push(undefined, null, true, false); Handles.utf8 = new TextDecoder("utf-8", { ignoreBOM: true }); Module["Handles"] = Handles;',
 
   // Exactly len bytes of UTF-8 (Python strings may hold NUL characters).
   sangam_h_string__deps: ['$Handles'],
@@ -53,6 +53,18 @@ addToLibrary({
       return Handles.add(ascii);
     }
     return Handles.add(Handles.utf8.decode(HEAPU8.subarray(ptr, ptr + len)));
+  },
+  // n UTF-16 code units (little-endian), which may hold lone surrogates.
+  sangam_h_string16__deps: ['$Handles'],
+  sangam_h_string16: (ptr, n) => {
+    let s = '';
+    for (let i = 0; i < n; i += 4096) {
+      const end = Math.min(n, i + 4096);
+      const units = [];
+      for (let j = i; j < end; j++) units.push(HEAPU8[ptr + 2 * j] | (HEAPU8[ptr + 2 * j + 1] << 8));
+      s += String.fromCharCode(...units);
+    }
+    return Handles.add(s);
   },
   sangam_h_number__deps: ['$Handles'],
   sangam_h_number: (value) => Handles.add(value),

@@ -66,6 +66,15 @@ jsproxy_js_name(PyObject *name, int *len)
 
 static int is_dunder(PyObject *name);
 
+/* A JsArray has no `keys` attribute, as in Pyodide: dict(), update() and `**` take an object
+ * with keys() for a mapping, and an array of pairs must be read as a sequence. */
+static int
+is_hidden(PyObject *self, const char *name, int len)
+{
+    return (FLAGS(self) & JS_ARRAY) && !(FLAGS(self) & JS_MAP) && len == 4 &&
+           memcmp(name, "keys", 4) == 0;
+}
+
 static PyObject *
 jsproxy_getattro(PyObject *self, PyObject *name)
 {
@@ -81,6 +90,10 @@ jsproxy_getattro(PyObject *self, PyObject *name)
     int len;
     const char *s = jsproxy_js_name(name, &len);
     if (s == NULL) {
+        return NULL;
+    }
+    if (is_hidden(self, s, len)) {
+        PyErr_SetString(PyExc_AttributeError, s);
         return NULL;
     }
     PyObject *value = sangam_js_getattr(REF(self), s, len);
@@ -210,6 +223,13 @@ jsproxy_dir(PyObject *self, PyObject *unused)
     PyObject *set = own ? PySet_New(own) : NULL;
     PyObject *list = NULL;
     PyObject *updated = set ? PyObject_CallMethod(set, "update", "O", names) : NULL;
+    if (updated && is_hidden(self, "keys", 4)) {
+        PyObject *keys = PyUnicode_FromString("keys");
+        if (keys == NULL || PySet_Discard(set, keys) < 0) {
+            Py_CLEAR(updated);
+        }
+        Py_XDECREF(keys);
+    }
     if (updated) {
         Py_DECREF(updated);
         list = PySequence_List(set);
@@ -378,6 +398,16 @@ static Mixin mixins[] = {
 
 static PyType_Slot concrete_slots[] = {{0, NULL}};
 
+/* What `match` takes the value for: an array is a sequence, a map (or object map) a mapping. */
+static unsigned long
+collection_flags(int flags)
+{
+    if (flags & (JS_ARRAY | JS_TYPEDARRAY)) {
+        return Py_TPFLAGS_SEQUENCE;
+    }
+    return flags & (JS_MAP | JS_OBJECT_MAP) ? Py_TPFLAGS_MAPPING : 0;
+}
+
 /* The type for a set of capabilities: a subclass of each matching mixin (or of JsProxy). */
 static PyTypeObject *
 type_for(int flags)
@@ -401,7 +431,8 @@ type_for(int flags)
             PyType_Spec spec = {
                 .name = "pyodide.ffi.JsProxy",
                 .basicsize = sizeof(JsProxy),
-                .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+                .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION |
+                         collection_flags(flags),
                 .slots = concrete_slots,
             };
             type = tuple ? PyType_FromSpecWithBases(&spec, tuple) : NULL;
@@ -536,8 +567,12 @@ sangam_jsproxy_init(PyObject *module)
         PyType_Spec mixin = {
             .name = mixins[i].name,
             .basicsize = sizeof(JsProxy),
-            .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_DISALLOW_INSTANTIATION |
-                     (mixins[i].flag == JS_CALLABLE ? Py_TPFLAGS_HAVE_VECTORCALL : 0),
+            .flags =
+                Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_DISALLOW_INSTANTIATION |
+                (mixins[i].flag == JS_CALLABLE ? Py_TPFLAGS_HAVE_VECTORCALL : 0) |
+                (mixins[i].flag & (JS_ARRAY | JS_TYPEDARRAY | JS_MAP | JS_MUTABLE_MAP)
+                     ? collection_flags(mixins[i].flag == JS_MUTABLE_MAP ? JS_MAP : mixins[i].flag)
+                     : 0),
             .slots = mixins[i].slots,
         };
         mixins[i].type = PyType_FromSpecWithBases(&mixin, (PyObject *)JsProxyType);

@@ -26,7 +26,6 @@ PyObject *sangam_js_call(JsRef func, JsRef this_, JsRef *argv, int nargs, JsRef 
 PyObject *sangam_js_repr(JsRef obj);
 int sangam_js_equal(JsRef a, JsRef b);
 int sangam_js_bool(JsRef obj);
-int sangam_js_length(JsRef obj, int flags);
 PyObject *sangam_js_typeof(JsRef obj);
 double sangam_js_id(JsRef obj);
 int sangam_js_flags(JsRef obj);
@@ -34,9 +33,11 @@ PyObject *sangam_js_subscript(JsRef obj, JsRef key, int flags); /* missing */
 int sangam_js_ass_subscript(JsRef obj, JsRef key, JsRef value, int flags);
 int sangam_js_contains(JsRef obj, JsRef key, int flags);
 PyObject *sangam_js_iter(JsRef obj, int async);
-PyObject *sangam_js_next(JsRef it, JsRef arg, int how,
-                         int *done); /* how: 0 next, 1 throw, 2 return */
-PyObject *sangam_js_anext(JsRef it, JsRef arg, int how);
+/* how: 0 next, 1 throw, 2 return. mark >= 0: the borrowed proxies made since mark (for arg)
+ * live until the generator is done. */
+PyObject *sangam_js_next(JsRef it, JsRef arg, int how, int *done, int mark);
+PyObject *sangam_js_anext(JsRef it, JsRef arg, int how, int mark);
+SANGAM_EXPORT void sangam_set_ignored_return(void);     /* jsproxy_iter.c, for the glue */
 PyObject *sangam_js_object_items(JsRef obj, int which); /* 0 entries, 1 keys, 2 values */
 PyObject *sangam_js_dir(JsRef obj);
 int sangam_js_await(JsRef promise, PyObject *future);
@@ -45,9 +46,20 @@ int sangam_js_buffer_info(JsRef obj, int32_t *out); /* byteLength, itemsize, for
 int sangam_js_buffer_read(JsRef obj, void *dst);
 int sangam_js_buffer_write(JsRef obj, const void *src, size_t n);
 PyObject *sangam_js_to_py_deep(JsRef obj, int depth, PyObject *default_converter);
-PyObject *sangam_js_array_slice(JsRef obj, Py_ssize_t start, Py_ssize_t stop);
 PyObject *sangam_js_method(JsRef obj, const char *name, JsRef arg); /* obj.name(arg?) */
 PyObject *sangam_js_pyproxy_object(JsRef proxy);                    /* the object a PyProxy holds */
+
+/* jsproxy_seq.js: lengths and JsArray's sequence operations (indices adjusted by C). */
+double sangam_js_length(JsRef obj, int flags); /* -Infinity with an exception on error */
+PyObject *sangam_js_array_getslice(JsRef obj, Py_ssize_t start, Py_ssize_t stop, Py_ssize_t step,
+                                   Py_ssize_t n);
+int sangam_js_array_setslice(JsRef obj, Py_ssize_t start, Py_ssize_t stop, Py_ssize_t step,
+                             Py_ssize_t n, JsRef items); /* items 0: delete */
+Py_ssize_t sangam_js_array_index(JsRef obj, JsRef x, Py_ssize_t start,
+                                 Py_ssize_t stop); /* -1 missing, -2 error */
+PyObject *sangam_js_array_repeat(JsRef obj, Py_ssize_t n, int in_place);
+JsRef sangam_js_array_new(void);                   /* convert.js */
+int sangam_js_array_push(JsRef array, JsRef item); /* steals item; -1 if item is 0 */
 
 /* jsproxy.c: the base type. A JS property name for a Python one (a trailing '_' after a Python
  * keyword is dropped: `js.Array.from_`); UTF-8 owned by name, or NULL with an exception. */

@@ -2,7 +2,7 @@
 // called from C, catches every JS exception and turns it into a Python one (Errors.raise), then
 // returns the C error value (0 or -1), so nothing unwinds through Python frames.
 addToLibrary({
-  $JsProxies__postset: 'JsProxies.ids = new WeakMap();',
+  $JsProxies__postset: 'JsProxies.ids = new WeakMap(); JsProxies.kept = new WeakMap();',
   $JsProxies: {
     nextId: 1,
     // An id per JS object, stable for its life (js_id, hash()).
@@ -40,6 +40,26 @@ addToLibrary({
       if (future) JsProxies.settleLater(thenable, future, kept);
       else PyProxies.releaseBorrowed(-1, kept);
       return future;
+    },
+    // Borrowed argument proxies that live as long as a JS generator needs them: those of the
+    // call that made it and of each send(), released once it is done (or collected with it).
+    keep(it, list) {
+      if (!list.length) return;
+      const kept = JsProxies.kept.get(it);
+      if (kept) kept.push(...list);
+      else JsProxies.kept.set(it, list);
+    },
+    finish(it) {
+      const kept = JsProxies.kept.get(it);
+      if (kept) {
+        JsProxies.kept.delete(it);
+        PyProxies.releaseBorrowed(-1, kept);
+      }
+    },
+    isGenerator(v) {
+      if (typeof v !== 'object' || v === null || PyProxies.isPyProxy(v)) return false;
+      const tag = v[Symbol.toStringTag];
+      return tag === 'Generator' || tag === 'AsyncGenerator';
     },
     // Operations of jsproxy.c's helper methods that have no JS method of their own.
     methods: {
@@ -138,6 +158,7 @@ addToLibrary({
         // A promise: Python gets a future, and the arguments live until the promise settles.
         return JsProxies.future(result, PyProxies.borrowed.splice(mark));
       }
+      if (!construct && JsProxies.isGenerator(result)) JsProxies.keep(result, PyProxies.borrowed.splice(mark));
       return Convert.toPy(result);
     } catch (e) {
       Errors.raise(e);
@@ -174,17 +195,6 @@ addToLibrary({
         if (v instanceof ArrayBuffer) return v.byteLength > 0 ? 1 : 0;
       }
       return 1;
-    } catch (e) {
-      Errors.raise(e);
-      return -1;
-    }
-  },
-  sangam_js_length__deps: ['$JsProxies'],
-  sangam_js_length: (ref, flags) => {
-    try {
-      const v = Handles.values[ref];
-      if (flags & Flags.JS_OBJECT_MAP) return Object.keys(v).length;
-      return JsProxies.size(v);
     } catch (e) {
       Errors.raise(e);
       return -1;
@@ -280,9 +290,11 @@ addToLibrary({
   },
   // how: 0 next(arg), 1 throw(arg), 2 return(arg). *done is set when the iterator finished.
   sangam_js_next__deps: ['$JsProxies'],
-  sangam_js_next: (ref, argRef, how, donePtr) => {
+  // mark >= 0: the borrowed proxies made since mark (for arg) live as long as the generator.
+  sangam_js_next: (ref, argRef, how, donePtr, mark) => {
+    const it = Handles.values[ref];
     try {
-      const it = Handles.values[ref];
+      if (mark >= 0) JsProxies.keep(it, PyProxies.borrowed.splice(mark));
       const arg = Handles.values[argRef];
       let r;
       if (how === 0) r = argRef === 1 ? it.next() : it.next(arg);
@@ -292,8 +304,11 @@ addToLibrary({
       } else r = typeof it.return === 'function' ? it.return(arg) : { done: true, value: arg };
       if (typeof r !== 'object' || r === null) throw new TypeError(`iterator result ${r} is not an object`);
       HEAP32[donePtr >> 2] = r.done ? 1 : 0;
-      return Convert.toPy(r.value);
+      const value = Convert.toPy(r.value);
+      if (r.done) JsProxies.finish(it);
+      return value;
     } catch (e) {
+      JsProxies.finish(it);
       Errors.raise(e);
       return 0;
     }
@@ -301,21 +316,29 @@ addToLibrary({
   // The awaitable of an async iterator's next step: a promise that rejects with STOP_ASYNC
   // (StopAsyncIteration in Python) when the iterator is done.
   sangam_js_anext__deps: ['$JsProxies'],
-  sangam_js_anext: (ref, argRef, how) => {
+  // (aclose: a generator that yields instead of returning is a RuntimeError, as in Python.)
+  sangam_js_anext: (ref, argRef, how, mark) => {
+    const it = Handles.values[ref];
     try {
-      const it = Handles.values[ref];
+      if (mark >= 0) JsProxies.keep(it, PyProxies.borrowed.splice(mark));
       const arg = Handles.values[argRef];
       let p;
       if (how === 0) p = argRef === 1 ? it.next() : it.next(arg);
       else if (how === 1) p = it.throw(arg);
       else p = typeof it.return === 'function' ? it.return(arg) : Promise.resolve({ done: true });
       const step = Promise.resolve(p).then((r) => {
+        if (how === 2 && !r.done) throw Errors.IGNORED_RETURN;
+        if (how === 2 || r.done) JsProxies.finish(it);
         if (how === 2) return undefined;
         if (r.done) throw Errors.STOP_ASYNC;
         return r.value;
+      }, (e) => {
+        JsProxies.finish(it);
+        throw e;
       });
       return Convert.toPy(step);
     } catch (e) {
+      JsProxies.finish(it);
       Errors.raise(e);
       return 0;
     }
@@ -366,8 +389,9 @@ addToLibrary({
       const done = () => {
         for (const x of [f, r]) if (PyProxies.isPyProxy(x)) x.destroy();
       };
-      const wrap = (cb) => (cb === undefined ? undefined : (v) => {
-        try { return cb(v); } finally { done(); }
+      // (finally's callback takes no argument, as in JS and Pyodide.)
+      const wrap = (cb) => (cb === undefined ? undefined : (...v) => {
+        try { return cb(...v); } finally { done(); }
       });
       let result;
       if (kind === 0) result = p.then(wrap(f), wrap(r));
@@ -417,15 +441,6 @@ addToLibrary({
     } catch (e) {
       Errors.raise(e);
       return -1;
-    }
-  },
-  sangam_js_array_slice__deps: ['$JsProxies'],
-  sangam_js_array_slice: (ref, start, stop) => {
-    try {
-      return Convert.toPy(Handles.values[ref].slice(start, Math.max(start, stop)));
-    } catch (e) {
-      Errors.raise(e);
-      return 0;
     }
   },
   // obj.name(arg) (arg 0: no argument), or one of JsProxies.methods for "sangam:" names.

@@ -9,11 +9,18 @@ jsiterable_iter(PyObject *self)
     return sangam_js_iter(REF(self), 0);
 }
 
+/* For the glue: the error of a JS generator that yielded when asked to return. */
+SANGAM_EXPORT void
+sangam_set_ignored_return(void)
+{
+    PyErr_SetString(PyExc_RuntimeError, "JavaScript generator ignored return");
+}
+
 static PyObject *
-jsiterator_next_impl(PyObject *self, JsRef arg, int how)
+jsiterator_next_impl(PyObject *self, JsRef arg, int how, int mark)
 {
     int done = 0;
-    PyObject *v = sangam_js_next(REF(self), arg, how, &done);
+    PyObject *v = sangam_js_next(REF(self), arg, how, &done, mark);
     if (v != NULL && done) {
         if (v == Py_None || !(FLAGS(self) & JS_GENERATOR)) {
             PyErr_SetNone(PyExc_StopIteration);
@@ -31,9 +38,21 @@ jsiterator_next_impl(PyObject *self, JsRef arg, int how)
 static PyObject *
 jsiterator_iternext(PyObject *self)
 {
-    PyObject *v = jsiterator_next_impl(self, JSREF_UNDEFINED, 0);
+    PyObject *v = jsiterator_next_impl(self, JSREF_UNDEFINED, 0, -1);
     if (v == NULL && PyErr_ExceptionMatches(PyExc_StopIteration) && !(FLAGS(self) & JS_GENERATOR)) {
         PyErr_Clear(); /* tp_iternext: end without an exception */
+    }
+    return v;
+}
+
+/* value as a JS argument that lives as long as the generator needs it (see sangam_js_next). */
+static JsRef
+generator_arg(PyObject *value, int *mark)
+{
+    *mark = sangam_proxies_mark();
+    JsRef v = sangam_py_to_js_arg(value);
+    if (!v) {
+        sangam_proxies_release(*mark);
     }
     return v;
 }
@@ -41,10 +60,39 @@ jsiterator_iternext(PyObject *self)
 static PyObject *
 jsgenerator_send(PyObject *self, PyObject *value)
 {
-    JsRef v = sangam_py_to_js(value);
-    PyObject *r = v ? jsiterator_next_impl(self, v, 0) : NULL;
+    int mark;
+    JsRef v = generator_arg(value, &mark);
+    PyObject *r = v ? jsiterator_next_impl(self, v, 0, mark) : NULL;
     sangam_h_release(v);
     return r;
+}
+
+/* The exception that throw(typ[, val[, tb]]) and athrow() raise in the generator, as Python's
+ * generators make it: an instance, or the class called with val (or the val instance). */
+static PyObject *
+thrown_exception(PyObject *const *args, Py_ssize_t nargs)
+{
+    PyObject *typ = args[0], *val = nargs > 1 && args[1] != Py_None ? args[1] : NULL;
+    if (PyExceptionInstance_Check(typ)) {
+        if (val) {
+            PyErr_SetString(PyExc_TypeError, "instance exception may not have a separate value");
+            return NULL;
+        }
+        return Py_NewRef(typ);
+    }
+    if (!PyExceptionClass_Check(typ)) {
+        PyErr_Format(PyExc_TypeError,
+                     "exceptions must be classes or instances deriving from BaseException, not %s",
+                     Py_TYPE(typ)->tp_name);
+        return NULL;
+    }
+    if (val && PyObject_TypeCheck(val, (PyTypeObject *)typ)) {
+        return Py_NewRef(val);
+    }
+    if (val && PyTuple_Check(val)) {
+        return PyObject_Call(typ, val, NULL);
+    }
+    return val ? PyObject_CallOneArg(typ, val) : PyObject_CallNoArgs(typ);
 }
 
 static PyObject *
@@ -53,31 +101,33 @@ jsgenerator_throw(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (!sangam_check_nargs("throw", nargs, 1, 3)) {
         return NULL;
     }
-    PyObject *exc = args[0];
-    if (PyType_Check(exc)) {
-        exc = PyObject_CallNoArgs(exc);
-    } else {
-        Py_INCREF(exc);
-    }
+    PyObject *exc = thrown_exception(args, nargs);
     if (exc == NULL) {
         return NULL;
     }
     PyErr_SetRaisedException(exc);
     JsRef err = sangam_error_to_js();
-    PyObject *r = jsiterator_next_impl(self, err, 1);
+    PyObject *r = jsiterator_next_impl(self, err, 1, -1);
     sangam_h_release(err);
     return r;
 }
 
+/* close(): generator.return(); a generator that yields instead (from a finally block) is a
+ * RuntimeError, as a Python generator that ignores GeneratorExit. */
 static PyObject *
 jsgenerator_close(PyObject *self, PyObject *unused)
 {
-    PyObject *r = jsiterator_next_impl(self, JSREF_UNDEFINED, 2);
-    if (r == NULL && PyErr_ExceptionMatches(PyExc_StopIteration)) {
-        PyErr_Clear();
-        Py_RETURN_NONE;
+    int done = 0;
+    PyObject *r = sangam_js_next(REF(self), JSREF_UNDEFINED, 2, &done, -1);
+    if (r == NULL) {
+        return NULL;
     }
-    return r;
+    Py_DECREF(r);
+    if (!done) {
+        sangam_set_ignored_return();
+        return NULL;
+    }
+    Py_RETURN_NONE;
 }
 
 PyType_Slot jsiterable_slots[] = {
@@ -124,32 +174,32 @@ jsasynciterable_aiter(PyObject *self)
 static PyObject *
 jsasynciterator_anext(PyObject *self)
 {
-    return sangam_js_anext(REF(self), JSREF_UNDEFINED, 0);
+    return sangam_js_anext(REF(self), JSREF_UNDEFINED, 0, -1);
 }
 
 static PyObject *
 jsasyncgen_asend(PyObject *self, PyObject *value)
 {
-    JsRef v = sangam_py_to_js(value);
-    PyObject *r = v ? sangam_js_anext(REF(self), v, 0) : NULL;
+    int mark;
+    JsRef v = generator_arg(value, &mark);
+    PyObject *r = v ? sangam_js_anext(REF(self), v, 0, mark) : NULL;
     sangam_h_release(v);
     return r;
 }
 
 static PyObject *
-jsasyncgen_athrow(PyObject *self, PyObject *exc)
+jsasyncgen_athrow(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (PyType_Check(exc)) {
-        exc = PyObject_CallNoArgs(exc);
-    } else {
-        Py_INCREF(exc);
+    if (!sangam_check_nargs("athrow", nargs, 1, 3)) {
+        return NULL;
     }
+    PyObject *exc = thrown_exception(args, nargs);
     if (exc == NULL) {
         return NULL;
     }
     PyErr_SetRaisedException(exc);
     JsRef err = sangam_error_to_js();
-    PyObject *r = sangam_js_anext(REF(self), err, 1);
+    PyObject *r = sangam_js_anext(REF(self), err, 1, -1);
     sangam_h_release(err);
     return r;
 }
@@ -157,7 +207,7 @@ jsasyncgen_athrow(PyObject *self, PyObject *exc)
 static PyObject *
 jsasyncgen_aclose(PyObject *self, PyObject *unused)
 {
-    return sangam_js_anext(REF(self), JSREF_UNDEFINED, 2);
+    return sangam_js_anext(REF(self), JSREF_UNDEFINED, 2, -1);
 }
 
 PyType_Slot jsasynciterable_slots[] = {
@@ -175,7 +225,7 @@ PyType_Slot jsasynciterator_slots[] = {
 
 static PyMethodDef jsasyncgen_methods[] = {
     {"asend", jsasyncgen_asend, METH_O, NULL},
-    {"athrow", jsasyncgen_athrow, METH_O, NULL},
+    {"athrow", (PyCFunction)(void (*)(void))jsasyncgen_athrow, METH_FASTCALL, NULL},
     {"aclose", jsasyncgen_aclose, METH_NOARGS, NULL},
     {NULL},
 };

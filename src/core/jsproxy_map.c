@@ -25,35 +25,47 @@ jsmap_get(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     return v || PyErr_Occurred() ? v : Py_NewRef(nargs == 2 ? args[1] : Py_None);
 }
 
-/* keys(), values() or items() as a JsArray; as_object_map() proxies use own properties. */
+/* A JS operation on the map (a JsArray of its keys, ...); as_object_map() proxies use their own
+ * properties. */
 static PyObject *
 jsmap_view(PyObject *self, const char *map_op, const char *object_op)
 {
     return sangam_js_method(REF(self), FLAGS(self) & JS_OBJECT_MAP ? object_op : map_op, 0);
 }
 
+/* keys(), values() and items() are collections.abc's views of the mapping, as for a dict and in
+ * Pyodide: live, sized, and the key and item views are sets (`m.keys() & {...}`). */
+static PyObject *
+jsmap_abc_view(PyObject *self, const char *view)
+{
+    PyObject *abc = PyImport_ImportModule("collections.abc");
+    PyObject *r = abc ? PyObject_CallMethod(abc, view, "O", self) : NULL;
+    Py_XDECREF(abc);
+    return r;
+}
+
 static PyObject *
 jsmap_keys(PyObject *self, PyObject *unused)
 {
-    return jsmap_view(self, "sangam:keys", "sangam:okeys");
+    return jsmap_abc_view(self, "KeysView");
 }
 
 static PyObject *
 jsmap_values(PyObject *self, PyObject *unused)
 {
-    return jsmap_view(self, "sangam:values", "sangam:ovalues");
+    return jsmap_abc_view(self, "ValuesView");
 }
 
 static PyObject *
 jsmap_items(PyObject *self, PyObject *unused)
 {
-    return jsmap_view(self, "sangam:items", "sangam:oitems");
+    return jsmap_abc_view(self, "ItemsView");
 }
 
 static PyObject *
 jsmap_iter(PyObject *self)
 {
-    PyObject *keys = jsmap_keys(self, NULL);
+    PyObject *keys = jsmap_view(self, "sangam:keys", "sangam:okeys");
     PyObject *it = keys ? PyObject_GetIter(keys) : NULL;
     Py_XDECREF(keys);
     return it;
@@ -61,9 +73,10 @@ jsmap_iter(PyObject *self)
 
 static PyMethodDef jsmap_methods[] = {
     {"get", (PyCFunction)(void (*)(void))jsmap_get, METH_FASTCALL, "map.get(key, default)"},
-    {"keys", jsmap_keys, METH_NOARGS, "The keys, as a JsArray."},
-    {"values", jsmap_values, METH_NOARGS, "The values, as a JsArray."},
-    {"items", jsmap_items, METH_NOARGS, "The [key, value] pairs, as a list of tuples."},
+    {"keys", jsmap_keys, METH_NOARGS, "A set-like view of the keys (collections.abc.KeysView)."},
+    {"values", jsmap_values, METH_NOARGS, "A view of the values (collections.abc.ValuesView)."},
+    {"items", jsmap_items, METH_NOARGS,
+     "A set-like view of the (key, value) pairs (collections.abc.ItemsView)."},
     {NULL},
 };
 
@@ -151,7 +164,7 @@ jsmap_update(PyObject *self, PyObject *args, PyObject *kwargs)
 static PyObject *
 jsmap_popitem(PyObject *self, PyObject *unused)
 {
-    PyObject *keys = jsmap_keys(self, NULL);
+    PyObject *keys = jsmap_view(self, "sangam:keys", "sangam:okeys");
     PyObject *list = keys ? PySequence_List(keys) : NULL;
     Py_XDECREF(keys);
     if (list == NULL) {

@@ -11,7 +11,8 @@ addToLibrary({
     'sangam_pp_repr', 'sangam_pp_type', 'sangam_pp_iter', 'sangam_pp_aiter', 'sangam_pp_anext',
     'sangam_pp_send', 'sangam_pp_throw', 'sangam_pp_close', 'sangam_pp_then', 'sangam_pp_tojs',
     'sangam_pp_getbuffer', 'sangam_pp_buffer_release', 'sangam_py_str', 'sangam_py_tuple',
-    'sangam_pyproxy_flags', '$stackSave', '$stackRestore', '$stackAlloc'],
+    'sangam_pyproxy_flags', 'sangam_pp_set_slice', 'sangam_pp_copy_within', '$stackSave',
+    '$stackRestore', '$stackAlloc'],
   $PyProxies__postset: 'Module["PyProxies"] = PyProxies; Module["Convert"] = Convert;',
   $PyProxies: {
     init() {
@@ -201,6 +202,10 @@ addToLibrary({
         has(target, key) {
           if (isOwn(target, key)) return true;
           const s = live(target[STATE]);
+          // (Array.prototype's methods ask whether each index is there.)
+          if ((s.flags & Flags.PY_SEQUENCE) && (s.flags & Flags.PY_LENGTH) && isIndex(key)) {
+            return Number(key) < cInt(_sangam_pp_length, s.ptr);
+          }
           return withName(pyKey(key), (ptr, len) => cInt(_sangam_pp_hasattr, s.ptr, ptr, len)) === 1;
         },
         deleteProperty(target, key) {
@@ -457,26 +462,79 @@ addToLibrary({
           return f;
         },
       };
-      methods[F.PY_SEQUENCE] = {};
+      // ---- a sequence is array-like to JS: Array.prototype's methods with JS semantics
+      // (relative indices, callbacks getting (item, index, proxy)). Those that read run on the
+      // proxy itself; those that write are slice assignments in Python (pyproxy_seq.c).
+      methods[F.PY_SEQUENCE] = {
+        concat(...args) {
+          const out = Array.from(this);
+          for (const a of args) {
+            if (Array.isArray(a) || (P.isPyProxy(a) && (a[STATE].flags & F.PY_SEQUENCE))) out.push(...Array.from(a));
+            else out.push(a);
+          }
+          return out;
+        },
+        toJSON() { return Array.from(this); },
+      };
       for (const name of ['join', 'slice', 'indexOf', 'lastIndexOf', 'includes', 'forEach', 'map',
-        'filter', 'some', 'every', 'reduce', 'reduceRight', 'find', 'findIndex', 'findLast',
-        'findLastIndex', 'at', 'entries', 'keys', 'values', 'toJSON']) {
+        'filter', 'some', 'every', 'reduce', 'reduceRight', 'find', 'findIndex', 'at', 'entries',
+        'keys', 'values']) {
         methods[F.PY_SEQUENCE][name] = function (...args) {
-          if (name === 'toJSON') return Array.from(this);
-          return Array.prototype[name].apply(Array.from(this), args);
+          return Array.prototype[name].apply(this, args);
         };
       }
-      methods[F.PY_MUTABLE_SEQUENCE] = {};
-      for (const [name, py] of [['push', 'append'], ['reverse', 'reverse'], ['sort', 'sort']]) {
+      // A relative index (start, end, ... of Array methods) clamped to 0..len.
+      const relative = (v, len) => {
+        const x = Math.trunc(Number(v)) || 0;
+        return x < 0 ? Math.max(len + x, 0) : Math.min(x, len);
+      };
+      const setSlice = (proxy, start, stop, items) => {
+        const s = enter(proxy);
+        withHandle(items, (ref) => cInt(_sangam_pp_set_slice, s.ptr, start, stop, ref));
+      };
+      methods[F.PY_MUTABLE_SEQUENCE] = {
+        splice(start, deleteCount, ...items) {
+          const len = this.length;
+          const from = relative(start, len);
+          const count = arguments.length === 0 ? 0 : arguments.length === 1 ? len - from
+            : Math.min(Math.max(Math.trunc(Number(deleteCount)) || 0, 0), len - from);
+          const removed = Array.prototype.slice.call(this, from, from + count);
+          setSlice(this, from, from + count, items);
+          return removed;
+        },
+        fill(value, start = 0, end = undefined) {
+          const len = this.length;
+          const from = relative(start, len);
+          const to = end === undefined ? len : relative(end, len);
+          if (to > from) setSlice(this, from, to, new Array(to - from).fill(value));
+          return this;
+        },
+        copyWithin(target, start = 0, end = undefined) {
+          const len = this.length;
+          const to = relative(target, len);
+          const from = relative(start, len);
+          const count = Math.min((end === undefined ? len : relative(end, len)) - from, len - to);
+          if (count > 0) cInt(_sangam_pp_copy_within, enter(this).ptr, to, from, count);
+          return this;
+        },
+        // JS's order (by default as strings, as Array.prototype.sort), written back in place.
+        sort(compare) {
+          const items = Array.from(this);
+          try {
+            items.sort(compare);
+            setSlice(this, 0, items.length, items);
+          } finally {
+            for (const x of items) if (P.isPyProxy(x)) x.destroy();
+          }
+          return this;
+        },
+      };
+      for (const [name, py] of [['push', 'append'], ['reverse', 'reverse']]) {
         methods[F.PY_MUTABLE_SEQUENCE][name] = function (...args) {
           const f = this['$' + py];
           try {
             if (name === 'push') for (const a of args) f(a);
-            else if (name === 'sort' && args[0]) {
-              const items = Array.from(this).sort(args[0]);
-              this.$clear?.();
-              items.forEach((x) => this.$append(x));
-            } else f();
+            else f();
           } finally {
             f.destroy?.();
           }
@@ -492,8 +550,7 @@ addToLibrary({
         try { return this.length ? f(0) : undefined; } finally { f.destroy?.(); }
       };
       methods[F.PY_MUTABLE_SEQUENCE].unshift = function (...args) {
-        const f = this.$insert;
-        try { args.reverse().forEach((a) => f(0, a)); } finally { f.destroy?.(); }
+        if (args.length) setSlice(this, 0, 0, args);
         return this.length;
       };
       P.classFor = (flags) => {

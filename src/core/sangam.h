@@ -50,6 +50,7 @@ SANGAM_EXPORT int sangam_check_interrupt(void);
 
 /* ---- handles.js: the table itself. */
 JsRef sangam_h_string(const char *utf8, size_t len);
+JsRef sangam_h_string16(const char *units, Py_ssize_t n); /* n UTF-16LE code units */
 JsRef sangam_h_number(double value);
 JsRef sangam_h_bigint(const char *decimal);
 JsRef sangam_h_dup(JsRef ref);

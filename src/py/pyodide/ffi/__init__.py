@@ -32,7 +32,26 @@ from _sangam_ffi import (
 )
 from pyodide._js_modules import register_js_module, unregister_js_module
 
+import collections.abc as _abc
 import js as _js
+
+# Each capability's class is registered with its collections.abc counterpart, as in Pyodide, so
+# isinstance(x, Sequence), MutableMapping, Generator, ... hold for the proxies of such JS values.
+for _cls, _abcs in (
+    (JsArray, (_abc.MutableSequence,)),
+    (JsTypedArray, (_abc.MutableSequence,)),
+    (JsMap, (_abc.Mapping,)),
+    (JsMutableMap, (_abc.MutableMapping,)),
+    (JsIterable, (_abc.Iterable,)),
+    (JsIterator, (_abc.Iterator,)),
+    (JsGenerator, (_abc.Generator,)),
+    (JsAsyncIterable, (_abc.AsyncIterable,)),
+    (JsAsyncIterator, (_abc.AsyncIterator,)),
+    (JsAsyncGenerator, (_abc.AsyncGenerator,)),
+):
+    for _base in _abcs:
+        _base.register(_cls)
+del _cls, _abcs, _base
 
 # True in a browser or web worker, False under Node.
 IN_BROWSER = not hasattr(_js, "process") or not hasattr(_js.process, "versions")
