@@ -138,8 +138,8 @@ test('asyncio.sleep, create_task and gather from top level', async () => {
         await asyncio.sleep(delay)
         order.append(name)
         return name
-    t = asyncio.create_task(worker("slow", 0.02))
-    results = await asyncio.gather(worker("a", 0.005), worker("b", 0.001), t)
+    t = asyncio.create_task(worker("slow", 0.2))
+    results = await asyncio.gather(worker("a", 0.05), worker("b", 0.001), t)
     to_js([results, order])
   `), [['a', 'b', 'slow'], ['b', 'a', 'slow']]);
   py.runPython('del order, worker, t, results');
