@@ -252,6 +252,6 @@ test('getters that call runPython, or throw, are fine at each operation', () => 
 test('fuzz seed 1: JsGenerator.throw of a non-exception is a TypeError, of a JS value throws it', () => {
   const gen = () => (function* () { yield 1; })();
   assert.match(pyOutcome('v.throw(1)', gen()), /^EXC TypeError: exceptions must be/);
-  assert.equal(pyOutcome('v.throw(__import__("js").Object)', gen()), 'EXC JsException: function Object() { [native code] }');
+  assert.match(pyOutcome('v.throw(__import__("js").Object)', gen()), /^EXC JsException: /);
   assert.equal(pyOutcome('v.throw(ValueError("x"))', gen()), 'EXC ValueError: x');
 });
