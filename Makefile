@@ -13,7 +13,7 @@ BUILD := build
 DIST := dist
 NODE := node
 
-.PHONY: all test test-cpython test-cpython-quick bench format clean
+.PHONY: all test test-cpython test-cpython-quick bench format clean fuzz soak fault-sweep
 all: $(DIST)/.stamp
 
 # Cached external builds; re-run whenever the recipes or the manifest change.
@@ -87,6 +87,17 @@ test-cpython: all
 	$(PY_NATIVE)/bin/python3.13 tests/cpython/run.py --lib $(PY_SRC)/Lib --all
 test-cpython-quick: all
 	$(PY_NATIVE)/bin/python3.13 tests/cpython/run.py --lib $(PY_SRC)/Lib --quick
+
+# Longer runs of the robustness suite (tests/fuzz; make test runs a short one): the FFI fuzzer
+# (FUZZ_SEEDS seeds 1..n or one FUZZ_SEED, FUZZ_OPS each), the soak (SOAK_TRIPS round trips), the
+# allocation-failure sweep over every allocation (ALLOC_STRIDE, ALLOC_FROM/TO, ALLOC_PERSIST=1).
+FUZZ_TEST = nice node --test --test-reporter=spec --test-timeout=0
+fuzz: all
+	FUZZ_SEEDS=$${FUZZ_SEEDS:-25} FUZZ_OPS=$${FUZZ_OPS:-10000} $(FUZZ_TEST) tests/fuzz/fuzz.test.mjs
+soak: all
+	SOAK_TRIPS=$${SOAK_TRIPS:-10000000} $(FUZZ_TEST) tests/fuzz/soak.test.mjs
+fault-sweep: all
+	ALLOC_STRIDE=$${ALLOC_STRIDE:-1} $(FUZZ_TEST) tests/fuzz/alloc.test.mjs
 
 # C formatting: Debian bookworm's clang-format-19 with the checked-in .clang-format; `make test`
 # checks it (tools/check-format.sh).

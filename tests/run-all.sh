@@ -33,6 +33,7 @@ suite tools node --test --test-reporter=tap tests/tools/
 suite js node --test --test-reporter=tap tests/js/
 suite ext node --test --test-reporter=tap tests/ext/
 suite core node --test --test-reporter=tap tests/core/
+suite robustness node --test --test-reporter=tap tests/fuzz/
 suite browser node --test --test-reporter=tap tests/browser/
 suite py bin/sangam tests/py/run.py
 suite cpython "$PY_NATIVE/bin/python3.13" tests/cpython/run.py --lib "$PY_SRC/Lib" --quick

@@ -9,9 +9,11 @@ addToLibrary({
     utf8(s) {
       const need = s.length * 3 + 1;
       if (need > Convert.scratchSize) {
+        const scratch = Alloc.malloc(Math.max(need, 256));
+        if (!scratch) throw Errors.outOfMemory('converting a string');
         _free(Convert.scratch);
         Convert.scratchSize = Math.max(need, 256);
-        Convert.scratch = _malloc(Convert.scratchSize);
+        Convert.scratch = scratch;
       }
       if (s.isWellFormed()) return [Convert.scratch, stringToUTF8(s, Convert.scratch, need)];
       // A lone surrogate is written as its own 3-byte sequence (Python decodes that with
@@ -68,54 +70,108 @@ addToLibrary({
       // a JsDoubleProxy, whose unwrap() is the object), or a PythonError's exception.
       const s = PyProxies.stateOf(v);
       if (s?.roundtrip) return _sangam_jsproxy_new(Handles.add(v), Convert.flags(v), 0);
-      const ptr = s ? s.ptr : v instanceof Module.PythonError && v.__pyExc;
+      const ptr = s ? s.ptr : Errors.pyExcOf(v);
       if (ptr) {
         _Py_IncRef(ptr);
         return ptr;
       }
       return _sangam_jsproxy_new(Handles.add(v), Convert.flags(v), 0);
     },
-    // What a JS value can do (flags.h, JS_*): chooses its JsProxy's type.
+    // What a JS value can do (flags.h, JS_*): chooses its JsProxy's type. Each probe runs the
+    // object's own code (getters, Proxy traps); one that throws means "cannot", as in Pyodide, so
+    // a hostile object still becomes a JsProxy and fails only at the operations that touch it.
     flags(v) {
       let f = 0;
       const F = Flags;
       // A PyProxy seen from Python is a JsDoubleProxy; only whether it can be called matters.
       if (PyProxies.isPyProxy(v)) return F.JS_DOUBLE_PROXY | (typeof v === 'function' ? F.JS_CALLABLE : 0);
       if (v === null || v === undefined) return 0;
+      const is = (test) => {
+        try {
+          return !!test();
+        } catch {
+          return false;
+        }
+      };
       if (typeof v === 'function') f |= F.JS_CALLABLE;
-      if (Array.isArray(v)) f |= F.JS_ARRAY | F.JS_LENGTH;
-      else if (ArrayBuffer.isView(v)) f |= F.JS_BUFFER | (v instanceof DataView ? 0 : F.JS_TYPEDARRAY | F.JS_ARRAY | F.JS_LENGTH);
-      else if (v instanceof ArrayBuffer) f |= F.JS_BUFFER;
-      if (typeof v.get === 'function' && typeof v.has === 'function') {
+      const buffer = Convert.bufferKind(v);
+      if (is(() => Array.isArray(v))) f |= F.JS_ARRAY | F.JS_LENGTH;
+      else if (buffer === 'typed') f |= F.JS_BUFFER | F.JS_TYPEDARRAY | F.JS_ARRAY | F.JS_LENGTH;
+      else if (buffer) f |= F.JS_BUFFER;
+      if (is(() => typeof v.get === 'function' && typeof v.has === 'function')) {
         f |= F.JS_MAP;
-        if (typeof v.set === 'function' && typeof v.delete === 'function') f |= F.JS_MUTABLE_MAP;
+        if (is(() => typeof v.set === 'function' && typeof v.delete === 'function')) f |= F.JS_MUTABLE_MAP;
       }
-      if (typeof v.size === 'number' || (typeof v.length === 'number' && typeof v !== 'function')) f |= F.JS_LENGTH;
-      if (typeof v[Symbol.iterator] === 'function') f |= F.JS_ITERABLE;
-      if (typeof v[Symbol.asyncIterator] === 'function') f |= F.JS_ASYNC_ITERABLE;
-      if (typeof v.next === 'function') {
+      if (is(() => typeof v.size === 'number' || (typeof v.length === 'number' && typeof v !== 'function'))) f |= F.JS_LENGTH;
+      if (is(() => typeof v[Symbol.iterator] === 'function')) f |= F.JS_ITERABLE;
+      if (is(() => typeof v[Symbol.asyncIterator] === 'function')) f |= F.JS_ASYNC_ITERABLE;
+      if (is(() => typeof v.next === 'function')) {
         if (f & F.JS_ASYNC_ITERABLE) f |= F.JS_ASYNC_ITERATOR;
         else f |= F.JS_ITERATOR;
       }
-      const tag = v[Symbol.toStringTag];
+      let tag;
+      is(() => { tag = v[Symbol.toStringTag]; });
       if (tag === 'Generator') f |= F.JS_GENERATOR;
       else if (tag === 'AsyncGenerator') f |= F.JS_ASYNC_GENERATOR;
-      if (typeof v.then === 'function') f |= F.JS_THENABLE;
-      if (v instanceof Error) f |= F.JS_ERROR;
-      if (typeof WeakRef === 'function' && v instanceof WeakRef) f |= F.JS_WEAKREF;
+      if (is(() => typeof v.then === 'function')) f |= F.JS_THENABLE;
+      if (Errors.instanceOf(v, Error)) f |= F.JS_ERROR;
+      if (typeof WeakRef === 'function' && Errors.instanceOf(v, WeakRef)) f |= F.JS_WEAKREF;
       return f;
     },
     // Element format and size of a buffer, as Python's struct module spells them.
     bufferFormat(v) {
-      if (v instanceof ArrayBuffer || v instanceof DataView) return ['B', 1];
-      if (typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer) return ['B', 1];
-      const formats = {
-        Int8Array: 'b', Uint8Array: 'B', Uint8ClampedArray: 'B', Int16Array: 'h', Uint16Array: 'H',
-        Int32Array: 'i', Uint32Array: 'I', Float32Array: 'f', Float64Array: 'd',
-        BigInt64Array: 'q', BigUint64Array: 'Q',
+      return Convert.bufferOf(v).slice(1);
+    },
+    // [bytes, format, itemsize] of a real ArrayBuffer, SharedArrayBuffer, TypedArray or DataView,
+    // bytes a Uint8Array over its memory. Read through the built-in getters only: a subclass's
+    // or Proxy's byteLength cannot lie about the memory C copies (a detached one throws).
+    bufferOf(v) {
+      const I = (Convert.intrinsics ??= Convert.bufferIntrinsics());
+      if (ArrayBuffer.isView(v)) {
+        const name = I.tag.call(v);
+        if (name === undefined) {
+          return [new Uint8Array(I.dvBuffer.call(v), I.dvOffset.call(v), I.dvLength.call(v)), 'B', 1];
+        }
+        const [format, size] = I.formats[name] ?? ['B', 1];
+        return [new Uint8Array(I.taBuffer.call(v), I.taOffset.call(v), I.taLength.call(v)), format, size];
+      }
+      if (Convert.bufferKind(v)) return [new Uint8Array(v), 'B', 1];
+      throw new TypeError('not an ArrayBuffer, TypedArray or DataView');
+    },
+    // 'typed', 'dataview', 'arraybuffer' (also shared) or null, from internal slots only.
+    bufferKind(v) {
+      if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return null;
+      const I = (Convert.intrinsics ??= Convert.bufferIntrinsics());
+      if (ArrayBuffer.isView(v)) return I.tag.call(v) === undefined ? 'dataview' : 'typed';
+      // (The prototype is a cheap filter; the getter, which reads the internal slot, decides.)
+      const brand = (C, getter) => {
+        if (!getter || !Errors.instanceOf(v, C)) return false;
+        try {
+          getter.call(v);
+          return true;
+        } catch {
+          return false;
+        }
       };
-      const format = formats[v.constructor?.name] ?? 'B';
-      return [format, v.BYTES_PER_ELEMENT ?? 1];
+      if (brand(ArrayBuffer, I.abLength) || (I.sabLength && brand(SharedArrayBuffer, I.sabLength))) return 'arraybuffer';
+      return null;
+    },
+    bufferIntrinsics() {
+      const getter = (proto, key) => Object.getOwnPropertyDescriptor(proto, key).get;
+      const TA = Object.getPrototypeOf(Int8Array.prototype);
+      return {
+        tag: getter(TA, Symbol.toStringTag),
+        taBuffer: getter(TA, 'buffer'), taOffset: getter(TA, 'byteOffset'), taLength: getter(TA, 'byteLength'),
+        dvBuffer: getter(DataView.prototype, 'buffer'), dvOffset: getter(DataView.prototype, 'byteOffset'),
+        dvLength: getter(DataView.prototype, 'byteLength'),
+        abLength: getter(ArrayBuffer.prototype, 'byteLength'),
+        sabLength: typeof SharedArrayBuffer === 'function' ? getter(SharedArrayBuffer.prototype, 'byteLength') : null,
+        formats: {
+          Int8Array: ['b', 1], Uint8Array: ['B', 1], Uint8ClampedArray: ['B', 1], Int16Array: ['h', 2],
+          Uint16Array: ['H', 2], Int32Array: ['i', 4], Uint32Array: ['I', 4], Float32Array: ['f', 4],
+          Float64Array: ['d', 8], BigInt64Array: ['q', 8], BigUint64Array: ['Q', 8], Float16Array: ['e', 2],
+        },
+      };
     },
     // (A method, not an object of classes: Emscripten serializes library objects as source.)
     typedArrayFor: (code) => ({
@@ -131,7 +187,10 @@ addToLibrary({
     // Sets to sets, buffers to memoryviews (copies); the same JS object becomes the same Python
     // object, so cycles and shared references survive. depth < 0: no limit. converter(value,
     // convert, cacheConversion) handles what has no Python container (JS API form).
-    toPyDeep(v, depth, converter, cache = new Map()) {
+    // Nesting is bounded by the JS stack: every STACK_CHECK levels (and on entry) there must be
+    // room for Errors.HEADROOM more frames, or the conversion stops with Convert.tooDeep() while
+    // the C calls it makes still have stack to run in.
+    toPyDeep(v, depth, converter, cache = new Map(), level = 0) {
       if ((typeof v !== 'object' && typeof v !== 'function') || v === null || depth === 0 ||
           PyProxies.isPyProxy(v)) {
         return Convert.toPy(v);
@@ -141,7 +200,8 @@ addToLibrary({
         _Py_IncRef(seen);
         return seen;
       }
-      const deeper = (x) => Convert.toPyDeep(x, depth - 1, converter, cache);
+      if (level % Convert.STACK_CHECK === 0 && !Errors.headroom(Errors.HEADROOM)) throw Convert.tooDeep();
+      const deeper = (x) => Convert.toPyDeep(x, depth - 1, converter, cache, level + 1);
       let result;
       const fill = (container, add) => {
         cache.set(v, container);
@@ -169,11 +229,11 @@ addToLibrary({
           for (const x of v) check(_sangam_py_list_append(result, item(x)));
         });
       }
-      if (v instanceof Map || Convert.isPlainObject(v)) {
+      if (Errors.instanceOf(v, Map) || Convert.isPlainObject(v)) {
         result = _sangam_py_dict();
         if (!result) return 0;
         return fill(result, () => {
-          const entries = v instanceof Map ? v.entries() : Object.entries(v);
+          const entries = Errors.instanceOf(v, Map) ? v.entries() : Object.entries(v);
           for (const [k, x] of entries) {
             const pk = item(k);
             let px;
@@ -187,17 +247,17 @@ addToLibrary({
           }
         });
       }
-      if (v instanceof Set) {
+      if (Errors.instanceOf(v, Set)) {
         result = _sangam_py_set();
         if (!result) return 0;
         return fill(result, () => {
           for (const x of v) check(_sangam_py_set_add(result, item(x)));
         });
       }
-      if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) {
-        const [format] = Convert.bufferFormat(v);
-        const bytes = v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-        const ptr = _malloc(bytes.length || 1);
+      if (Convert.bufferKind(v)) {
+        const [bytes, format] = Convert.bufferOf(v);
+        const ptr = Alloc.malloc(bytes.length || 1);
+        if (!ptr) throw Errors.outOfMemory('copying a buffer');
         HEAPU8.set(bytes, ptr);
         const [fmt] = Convert.utf8(format);
         result = _sangam_py_memoryview(ptr, bytes.length, fmt);
@@ -219,8 +279,17 @@ addToLibrary({
     },
     // Thrown inside toPyDeep when a C constructor failed (the Python exception is already set).
     PY_ERROR: { pythonErrorIsSet: true },
+    STACK_CHECK: 16,
+    // A value nested deeper than the JS stack allows: a RangeError in JS, RecursionError in
+    // Python (sangam_js_to_py_deep).
+    tooDeep() {
+      const err = new RangeError('Maximum call stack size exceeded: the value is nested too deeply to convert');
+      Convert.tooDeepErrors.add(err);
+      return err;
+    },
   },
-  $Convert__deps: ['$Handles', '$Errors', '$PyProxies', '$Flags', 'malloc', 'free', '$stringToUTF8',
+  $Convert__postset: 'Convert.tooDeepErrors = new WeakSet();',
+  $Convert__deps: ['$Handles', '$Errors', '$PyProxies', '$Flags', '$Alloc', 'malloc', 'free', '$stringToUTF8',
     'sangam_py_str', 'sangam_py_int', 'sangam_py_int64', 'sangam_py_int_hex', 'sangam_py_float',
     'sangam_py_bool', 'sangam_py_none', 'sangam_py_jsnull', 'sangam_py_list', 'sangam_py_list_append', 'sangam_py_dict',
     'sangam_py_dict_set', 'sangam_py_set', 'sangam_py_set_add', 'sangam_py_memoryview',
@@ -242,7 +311,7 @@ addToLibrary({
   },
   // JsProxy.to_py(depth=, default_converter=): a Python default_converter is called with the
   // value, a convert function and a cache_conversion function, all as proxies.
-  sangam_js_to_py_deep__deps: ['$Convert'],
+  sangam_js_to_py_deep__deps: ['$Convert', 'sangam_set_stack_overflow'],
   sangam_js_to_py_deep: (ref, depth, pyConverter) => {
     let converter = null;
     const mark = PyProxies.borrowed.length;
@@ -253,7 +322,8 @@ addToLibrary({
       }
       return Convert.toPyDeep(Handles.values[ref], depth, converter);
     } catch (e) {
-      if (e !== Convert.PY_ERROR) Errors.raise(e);
+      if (Convert.tooDeepErrors.has(e)) _sangam_set_stack_overflow();
+      else if (e !== Convert.PY_ERROR) Errors.raise(e);
       return 0;
     } finally {
       converter?.destroy();

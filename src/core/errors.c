@@ -88,8 +88,10 @@ sangam_error_to_js(void)
     PyObject *type_name = PyType_GetName(Py_TYPE(exc));
     const char *type = type_name ? PyUnicode_AsUTF8(type_name) : NULL;
     if (type == NULL) {
+        /* (Out of memory, say: the type's C name needs no allocation.) */
         PyErr_Clear();
-        type = "BaseException";
+        const char *dot = strrchr(Py_TYPE(exc)->tp_name, '.');
+        type = dot ? dot + 1 : Py_TYPE(exc)->tp_name;
     }
     PyObject *text = format_exception(exc);
     if (text == NULL) {

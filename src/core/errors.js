@@ -8,15 +8,60 @@ addToLibrary({
     IGNORED_RETURN: { ignoredReturn: true },
     // A trap, abort() or exit() unwinding through JS: the runtime cannot go on, so it must not
     // be turned into a Python exception.
-    isFatal: (e) => e instanceof WebAssembly.RuntimeError || e?.name === 'ExitStatus' ||
-      e instanceof Module.FatalError,
-    isStackOverflow: (e) => e instanceof RangeError && /call stack/i.test(e.message),
+    // (Both look at e without running its code: a thrown JS Proxy may have traps that throw.)
+    isFatal: (e) => Errors.instanceOf(e, WebAssembly.RuntimeError) ||
+      Errors.safely(() => e?.name === 'ExitStatus') || Errors.instanceOf(e, Module.FatalError),
+    isStackOverflow: (e) => Errors.instanceOf(e, RangeError) && Errors.safely(() => /call stack/i.test(e.message)),
+    // `v instanceof C` that always ends: a Proxy's getPrototypeOf trap can make the prototype
+    // chain endless (V8's own instanceof then never returns) or throw; either is "no".
+    instanceOf(v, C) {
+      if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return false;
+      const proto = C.prototype;
+      try {
+        for (let o = v, i = 0; i < 10000; i++) {
+          o = Object.getPrototypeOf(o);
+          if (o === proto) return true;
+          if (o === null) return false;
+        }
+      } catch {}
+      return false;
+    },
+    safely(f) {
+      try {
+        return f();
+      } catch {
+        return false;
+      }
+    },
+    // The Python exception a PythonError made by sangam_h_python_error stands for, else 0 (a
+    // WeakMap, not a property: a JS object lying about it cannot make C use a bad pointer).
+    pyExcOf: (e) => Errors.pyExc.get(e) ?? 0,
+    // A JS error for wasm memory that ran out in the glue (malloc returned 0): MemoryError in
+    // Python, an Error saying so in JS.
+    outOfMemory(what) {
+      const err = new RangeError(`sangam: out of memory (wasm malloc failed ${what})`);
+      Errors.oom.add(err);
+      return err;
+    },
+    // A JS error that is builtins.<type>(message) in Python (an Error named type in JS).
+    pyError(type, message) {
+      const err = new Error(message);
+      err.name = type;
+      Errors.builtin.set(err, type);
+      return err;
+    },
     // Sets the Python exception for JS exception e (called from glue that C called).
     raise(e) {
       if (Errors.isFatal(e)) throw e;
-      if (e instanceof Module.PythonError && e.__pyExc) {
-        _sangam_restore_error(e.__pyExc);
-      } else if (PyProxies.isPyProxy(e)) {
+      if (Errors.pyExcOf(e)) {
+        _sangam_restore_error(Errors.pyExcOf(e));
+      } else if (Errors.oom.has(e)) {
+        _sangam_set_no_memory();
+      } else if (Errors.builtin.has(e)) {
+        const sp = stackSave();
+        _sangam_set_builtin_error(stringToUTF8OnStack(Errors.builtin.get(e)), stringToUTF8OnStack(e.message));
+        stackRestore(sp);
+      } else if (PyProxies.isPyProxy(e) && !PyProxies.states.get(e).destroyed) {
         // A Python exception object thrown from JS is raised as itself.
         _sangam_raise_object(PyProxies.ptrOf(e));
       } else if (e === Errors.STOP_ASYNC) {
@@ -26,9 +71,10 @@ addToLibrary({
       } else {
         let text;
         try {
-          text = e instanceof Error ? `${e.name}: ${e.message}` : `Error: ${String(e)}`;
+          text = Errors.instanceOf(e, Error) ? `${e.name}: ${e.message}` : `Error: ${String(e)}`;
         } catch {
-          text = Object.prototype.toString.call(e);
+          // (A revoked Proxy refuses even this.)
+          text = Errors.safely(() => Object.prototype.toString.call(e)) || 'Error: a JS value that cannot be described';
         }
         // Making a JsException runs Python: with the JS stack nearly spent (a RangeError caught
         // near its end), a RecursionError is set instead, which needs almost none.
@@ -55,11 +101,15 @@ addToLibrary({
       if (!always && !(Errors.isFatal(e) || Errors.isStackOverflow(e))) return e;
       if (Module.sangamDead) return Module.sangamDead;
       let reason;
-      if (e?.name === 'ExitStatus') reason = `Python exited (status ${e.status})`;
-      else if (e instanceof WebAssembly.RuntimeError) reason = `a fatal error in wasm: ${e.message}`;
-      else if (e instanceof RangeError) reason = `the JS stack ran out inside Python: ${e.message}`;
-      else if (e instanceof Module.FatalError) reason = e.message;
-      else reason = `an unexpected error inside the runtime: ${e?.stack ?? e}`;
+      try {
+        if (e?.name === 'ExitStatus') reason = `Python exited (status ${e.status})`;
+        else if (e instanceof WebAssembly.RuntimeError) reason = `a fatal error in wasm: ${e.message}`;
+        else if (e instanceof RangeError) reason = `the JS stack ran out inside Python: ${e.message}`;
+        else if (e instanceof Module.FatalError) reason = e.message;
+        else reason = `an unexpected error inside the runtime: ${e?.stack ?? e}`;
+      } catch {
+        reason = `an unexpected error inside the runtime: ${Object.prototype.toString.call(e)}`;
+      }
       const err = new Module.FatalError(`sangam: the runtime is no longer usable: ${reason}`);
       err.cause = e;
       Module.sangamDead = err;
@@ -74,13 +124,15 @@ addToLibrary({
   // (Objects such as registries are made here: Emscripten serializes the library object as
   // source, which keeps functions but not instances.) PythonErrors hold their Python exception
   // until JS forgets them.
-  $Errors__postset: `Module["Errors"] = Errors;
+  $Errors__postset: `Module["Errors"] = Errors; Errors.pyExc = new WeakMap(); Errors.oom = new WeakSet(); Errors.builtin = new WeakMap();
     Errors.registry = new FinalizationRegistry((ptr) => {
       if (!Module.sangamDead) _Py_DecRef(ptr);
     });`,
   $Errors__deps: ['$Handles', 'sangam_restore_error', 'sangam_raise_object', 'sangam_set_stop_async',
     'sangam_set_ignored_return',
-    'sangam_set_stack_overflow', 'sangam_set_js_error_text', 'sangam_error_to_js', 'Py_DecRef'],
+    'sangam_set_stack_overflow', 'sangam_set_js_error_text', 'sangam_error_to_js', 'Py_DecRef',
+    'sangam_set_no_memory', 'sangam_set_builtin_error', '$stackSave', '$stackRestore',
+    '$stringToUTF8OnStack'],
 
   // For C: sets the Python exception standing for a JS value (consumes the handle).
   sangam_set_js_error__deps: ['$Errors'],
@@ -91,6 +143,7 @@ addToLibrary({
     if (exc) {
       _Py_IncRef(exc);
       Object.defineProperty(err, '__pyExc', { value: exc });
+      Errors.pyExc.set(err, exc);
       Errors.registry.register(err, exc);
     }
     return Handles.add(err);

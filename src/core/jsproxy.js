@@ -5,6 +5,7 @@ addToLibrary({
   $JsProxies__postset: 'JsProxies.ids = new WeakMap(); JsProxies.kept = new WeakMap();',
   $JsProxies: {
     nextId: 1,
+    MAX_PROTOTYPES: 10000,
     // An id per JS object, stable for its life (js_id, hash()).
     idOf(v) {
       if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return 0;
@@ -15,10 +16,17 @@ addToLibrary({
       }
       return id;
     },
+    // A length as C takes it (Py_ssize_t), with Python's errors for one out of range (as in
+    // Pyodide: NaN is 0, a fraction is cut off).
     size(v) {
-      if (typeof v.size === 'number') return v.size;
-      if (typeof v.length === 'number') return v.length;
-      throw new TypeError(`object of type '${typeof v}' has no len()`);
+      let n;
+      if (typeof v.size === 'number') n = v.size;
+      else if (typeof v.length === 'number') n = v.length;
+      else throw new TypeError(`object of type '${typeof v}' has no len()`);
+      n = Math.trunc(n) || 0;
+      if (n < 0) throw Errors.pyError('ValueError', `length ${n} of object is negative`);
+      if (n > 0x7fffffff) throw Errors.pyError('OverflowError', `length ${n} of object is larger than Py_ssize_t allows (2147483647)`);
+      return n;
     },
     // Settles the Python future with the outcome of a thenable, then releases the argument
     // proxies `kept` for it. Holds a reference to the future until then.
@@ -190,14 +198,16 @@ addToLibrary({
       const v = Handles.values[ref];
       if (!v) return 0;
       if (typeof v === 'object') {
-        if (typeof v.size === 'number' && !(v instanceof Blob)) return v.size > 0 ? 1 : 0;
+        if (typeof v.size === 'number' && !Errors.instanceOf(v, Blob)) return v.size > 0 ? 1 : 0;
         if (Array.isArray(v) || ArrayBuffer.isView(v)) return v.length > 0 ? 1 : 0;
-        if (v instanceof ArrayBuffer) return v.byteLength > 0 ? 1 : 0;
+        if (Errors.instanceOf(v, ArrayBuffer)) return v.byteLength > 0 ? 1 : 0;
       }
       return 1;
     } catch (e) {
-      Errors.raise(e);
-      return -1;
+      // An object whose size or length cannot be read (a throwing getter or Proxy trap) is
+      // true, as in Pyodide; only a fatal error goes on.
+      if (Errors.isFatal(e)) throw e;
+      return 1;
     }
   },
   sangam_js_typeof__deps: ['$JsProxies'],
@@ -358,7 +368,12 @@ addToLibrary({
   sangam_js_dir: (ref) => {
     try {
       const names = new Set();
+      // (Bounded: a Proxy's getPrototypeOf trap can make the chain endless.)
+      let depth = 0;
       for (let o = Handles.values[ref]; o !== null && o !== undefined; o = Object.getPrototypeOf(o)) {
+        if (++depth > JsProxies.MAX_PROTOTYPES) {
+          throw Errors.pyError('RecursionError', `dir(): the prototype chain is longer than ${JsProxies.MAX_PROTOTYPES} objects`);
+        }
         for (const k of Object.getOwnPropertyNames(o)) names.add(k);
         if (o === Object.prototype) break;
       }
@@ -403,13 +418,14 @@ addToLibrary({
       return 0;
     }
   },
-  // info: byteLength, itemsize, format character.
+  // info: byteLength, itemsize, format character. buffer_read copies at most that byteLength
+  // (JsProxies.bufferLimit): C's buffer was made for it, whatever the JS buffer became since.
   sangam_js_buffer_info__deps: ['$JsProxies'],
   sangam_js_buffer_info: (ref, out) => {
     try {
-      const v = Handles.values[ref];
-      const [format, itemsize] = Convert.bufferFormat(v);
-      HEAP32[out >> 2] = v.byteLength;
+      const [bytes, format, itemsize] = Convert.bufferOf(Handles.values[ref]);
+      JsProxies.bufferLimit = bytes.length;
+      HEAP32[out >> 2] = bytes.length;
       HEAP32[(out >> 2) + 1] = itemsize;
       HEAP32[(out >> 2) + 2] = format.charCodeAt(0);
       return 0;
@@ -421,10 +437,8 @@ addToLibrary({
   sangam_js_buffer_read__deps: ['$JsProxies'],
   sangam_js_buffer_read: (ref, dst) => {
     try {
-      const v = Handles.values[ref];
-      const bytes = v instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer)
-        ? new Uint8Array(v) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-      HEAPU8.set(bytes, dst);
+      const [bytes] = Convert.bufferOf(Handles.values[ref]);
+      HEAPU8.set(bytes.subarray(0, JsProxies.bufferLimit), dst);
       return 0;
     } catch (e) {
       Errors.raise(e);
@@ -434,8 +448,7 @@ addToLibrary({
   sangam_js_buffer_write__deps: ['$JsProxies'],
   sangam_js_buffer_write: (ref, src, n) => {
     try {
-      const v = Handles.values[ref];
-      const bytes = v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+      const [bytes] = Convert.bufferOf(Handles.values[ref]);
       bytes.set(HEAPU8.subarray(src, src + n));
       return 0;
     } catch (e) {

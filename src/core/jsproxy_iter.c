@@ -105,8 +105,21 @@ jsgenerator_throw(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (exc == NULL) {
         return NULL;
     }
-    PyErr_SetRaisedException(exc);
-    JsRef err = sangam_error_to_js();
+    JsRef err;
+    if (PyExceptionInstance_Check(exc)) {
+        PyErr_SetRaisedException(exc);
+        err = sangam_error_to_js();
+    } else if (sangam_jsproxy_check(exc)) {
+        /* A JS value is thrown into the JS generator as itself. */
+        err = sangam_h_dup(sangam_jsproxy_ref(exc));
+        Py_DECREF(exc);
+    } else {
+        PyErr_Format(PyExc_TypeError,
+                     "exceptions must be classes or instances deriving from BaseException, not %s",
+                     Py_TYPE(exc)->tp_name);
+        Py_DECREF(exc);
+        return NULL;
+    }
     PyObject *r = jsiterator_next_impl(self, err, 1, -1);
     sangam_h_release(err);
     return r;
@@ -197,8 +210,21 @@ jsasyncgen_athrow(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (exc == NULL) {
         return NULL;
     }
-    PyErr_SetRaisedException(exc);
-    JsRef err = sangam_error_to_js();
+    JsRef err;
+    if (PyExceptionInstance_Check(exc)) {
+        PyErr_SetRaisedException(exc);
+        err = sangam_error_to_js();
+    } else if (sangam_jsproxy_check(exc)) {
+        /* A JS value is thrown into the JS generator as itself. */
+        err = sangam_h_dup(sangam_jsproxy_ref(exc));
+        Py_DECREF(exc);
+    } else {
+        PyErr_Format(PyExc_TypeError,
+                     "exceptions must be classes or instances deriving from BaseException, not %s",
+                     Py_TYPE(exc)->tp_name);
+        Py_DECREF(exc);
+        return NULL;
+    }
     PyObject *r = sangam_js_anext(REF(self), err, 1, -1);
     sangam_h_release(err);
     return r;

@@ -22,6 +22,9 @@ addToLibrary({
       P.live = 0;
       P.borrowed = [];
       P.classes = new Map();
+      // Proxy -> state, so telling a PyProxy from another value never runs a hostile object's
+      // traps (a JS Proxy whose get trap throws, or lies about STATE).
+      P.states = new WeakMap();
       P.registry = new FinalizationRegistry((ptr) => {
         P.live--;
         if (!Module.sangamDead) _Py_DecRef(ptr);
@@ -105,6 +108,7 @@ addToLibrary({
         Object.defineProperty(target, STATE, {
           value: { ptr, flags, destroyed: null, borrowed, proxy }, configurable: true,
         });
+        P.states.set(proxy, target[STATE]);
         P.registry.register(proxy, ptr, target[STATE]);
         P.live++;
         if (borrowed) P.borrowed.push(proxy);
@@ -164,13 +168,12 @@ addToLibrary({
           return 'object';
         }
       };
-      P.isPyProxy = (v) => (typeof v === 'object' || typeof v === 'function') && v !== null && !!v[STATE];
+      P.isPyProxy = (v) => P.states.has(v);
       // The PyObject a live PyProxy holds, 0 for other values; throws for a destroyed one.
       P.ptrOf = (v) => P.stateOf(v)?.ptr ?? 0;
       // The state of a live PyProxy, undefined for other values; throws for a destroyed one.
       P.stateOf = (v) => {
-        if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return undefined;
-        const s = v[STATE];
+        const s = P.states.get(v);
         if (s?.destroyed) throw new Error(s.destroyed);
         return s;
       };
@@ -569,7 +572,7 @@ addToLibrary({
       const kind = (flags, name) => {
         const cls = class extends PyProxy {
           static [Symbol.hasInstance](v) {
-            return P.isPyProxy(v) && (v[STATE].flags & flags) === flags;
+            return P.isPyProxy(v) && (P.states.get(v).flags & flags) === flags;
           }
         };
         Object.defineProperty(cls, 'name', { value: name });

@@ -130,6 +130,16 @@ SANGAM_EXPORT PyObject *sangam_new_future(void);
 JsRef sangam_pyproxy_new(PyObject *obj, int borrowed); /* pyproxy.js */
 SANGAM_EXPORT int sangam_pyproxy_flags(PyObject *obj);
 
+/* ---- faults.c: allocation failure (MemoryError for the glue; failures on purpose for tests). */
+SANGAM_EXPORT void sangam_faults_set(long start, long stop);
+SANGAM_EXPORT long sangam_faults_clear(void);
+SANGAM_EXPORT long sangam_faults_count(void);
+SANGAM_EXPORT void *sangam_glue_malloc(size_t size);
+SANGAM_EXPORT long sangam_heap_in_use(void);
+/* ---- guards.c: the exceptions the JS glue raises for hostile or extreme JS values. */
+SANGAM_EXPORT void sangam_set_no_memory(void);
+SANGAM_EXPORT void sangam_set_builtin_error(const char *type, const char *message);
+
 /* ---- ffimodule.c: the _sangam_ffi module behind pyodide.ffi. */
 PyMODINIT_FUNC PyInit__sangam_ffi(void);
 int sangam_ffi_start(void); /* after Py_Initialize: `js` module, constants to JS */

@@ -89,7 +89,8 @@ export async function loadSangam(options = {}) {
   };
   // A string in wasm memory for the duration of f (on the heap: code can be megabytes).
   const withCString = (str, f) => {
-    const ptr = Module.stringToNewUTF8(str);
+    const ptr = Module.Alloc.string(str);
+    if (!ptr) throw Module.Errors.outOfMemory('copying a string into wasm memory');
     try {
       return f(ptr);
     } finally {
@@ -108,6 +109,7 @@ export async function loadSangam(options = {}) {
   const builtinsDict = builtinsModule.__dict__.copy();
   builtinsModule.destroy();
   const globals = withBuiltins(mainDict, builtinsDict);
+  P.states.set(globals, P.states.get(mainDict)); // (it stands for the dict's PyProxy)
   const pyodidePy = pyimport('pyodide');
   // asyncio's event loop will run on the JS event loop (src/py/pyodide/_startup.py).
   const startup = pyimport('pyodide._startup');
@@ -165,16 +167,32 @@ export async function loadSangam(options = {}) {
     toPy(value, { depth = -1, defaultConverter } = {}) {
       if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return value;
       const mark = P.borrowed.length;
+      const { Convert, Errors } = Module;
       try {
-        return callC(() => {
-          const ptr = Module.Convert.toPyDeep(value, depth, defaultConverter ?? null);
-          if (!ptr) return 0;
+        // A JS error from the value itself (a throwing getter or trap, a converter's error, a
+        // value nested too deeply: a RangeError) is thrown as it is; the runtime goes on.
+        const [ok, result] = runtime.call(() => {
+          let ptr;
           try {
-            return Module._sangam_to_js_value(ptr);
+            ptr = Convert.toPyDeep(value, depth, defaultConverter ?? null);
+          } catch (e) {
+            if (e !== Convert.PY_ERROR) {
+              if (Errors.isFatal(e)) throw e;
+              return [false, e];
+            }
+            ptr = 0;
+          }
+          if (!ptr) return [false, Errors.takePython()];
+          let ref;
+          try {
+            ref = Module._sangam_to_js_value(ptr);
           } finally {
             P.decref(ptr);
           }
+          return ref ? [true, Handles.take(ref)] : [false, Errors.takePython()];
         });
+        if (!ok) throw result;
+        return result;
       } finally {
         P.releaseBorrowed(mark);
       }
