@@ -20,12 +20,7 @@ addToLibrary({
       } else if (e === Errors.STOP_ASYNC) {
         _sangam_set_stop_async();
       } else {
-        let text;
-        try {
-          text = e instanceof Error ? `${e.name}: ${e.message}` : `Error: ${String(e)}`;
-        } catch {
-          text = Object.prototype.toString.call(e);
-        }
+        const text = Errors.text(e);
         // Making a JsException runs Python: with the JS stack nearly spent (a RangeError caught
         // near its end), a RecursionError is set instead, which needs almost none.
         if (Errors.isStackOverflow(e) && !Errors.headroom(Errors.HEADROOM)) {
@@ -33,6 +28,14 @@ addToLibrary({
         } else {
           _sangam_set_js_error_text(Handles.add(e), Handles.add(text));
         }
+      }
+    },
+    // str() of the JsException for a JS value thrown: "name: message".
+    text(e) {
+      try {
+        return e instanceof Error ? `${e.name}: ${e.message}` : `Error: ${String(e)}`;
+      } catch {
+        return Object.prototype.toString.call(e);
       }
     },
     // Whether n more (small) JS frames fit on the stack.
