@@ -34,12 +34,18 @@ from pyodide._js_modules import register_js_module, unregister_js_module
 
 import js as _js
 
+
+class InternalError(Exception):
+    """Raised when an internal check of the FFI fails but the runtime can go on."""
+
+
 # True in a browser or web worker, False under Node.
 IN_BROWSER = not hasattr(_js, "process") or not hasattr(_js.process, "versions")
 
 __all__ = [
     "ConversionError",
     "IN_BROWSER",
+    "InternalError",
     "JsArray",
     "JsAsyncGenerator",
     "JsAsyncIterable",
