@@ -84,6 +84,10 @@ immediate_to_js(PyObject *obj)
     if (sangam_jsproxy_check(obj)) {
         return sangam_h_dup(sangam_jsproxy_ref(obj));
     }
+    JsRef js_error = sangam_js_exception_ref(obj); /* a JS error is itself again */
+    if (js_error) {
+        return sangam_h_dup(js_error);
+    }
     return 0;
 }
 
@@ -205,6 +209,11 @@ dict_to_js(ToJs *c, PyObject *obj, int depth)
         int rc = converter ? sangam_js_array_push(container, sangam_js_pair(k, v))
                            : sangam_js_object_set(container, k, v);
         if (rc == 1) {
+            /* Pyodide's wording: code matches on it. */
+            PyErr_Format(sangam_ConversionError,
+                         "Key collision when converting Python dictionary to JavaScript. Key: %R",
+                         key);
+        } else if (rc == 2) {
             PyErr_Format(sangam_ConversionError,
                          "to_js: the dict key %R is not a distinct property name; pass "
                          "dict_converter=js.Map.new to keep such keys",

@@ -65,7 +65,7 @@ addToLibrary({
         case 'undefined': return _sangam_py_none();
         case 'bigint': return Convert.bigint(v);
       }
-      if (v === null) return _sangam_py_jsnull();
+      if (v === null) return Module.convertNullToNone ? _sangam_py_none() : _sangam_py_jsnull();
       // A Python object back from JS is itself: a PyProxy's (but create_proxy's, by default, is
       // a JsDoubleProxy, whose unwrap() is the object), or a PythonError's exception.
       const s = PyProxies.stateOf(v);
@@ -75,7 +75,10 @@ addToLibrary({
         _Py_IncRef(ptr);
         return ptr;
       }
-      return _sangam_jsproxy_new(Handles.add(v), Convert.flags(v), 0);
+      const flags = Convert.flags(v);
+      // A JS Error is a JsException (Python can raise it), as in Pyodide.
+      if (flags & Flags.JS_ERROR) return _sangam_js_exception_new(Handles.add(v), Handles.add(Errors.text(v)));
+      return _sangam_jsproxy_new(Handles.add(v), flags, 0);
     },
     // What a JS value can do (flags.h, JS_*): chooses its JsProxy's type. Each probe runs the
     // object's own code (getters, Proxy traps); one that throws means "cannot", as in Pyodide, so
@@ -293,7 +296,7 @@ addToLibrary({
     'sangam_py_str', 'sangam_py_int', 'sangam_py_int64', 'sangam_py_int_hex', 'sangam_py_float',
     'sangam_py_bool', 'sangam_py_none', 'sangam_py_jsnull', 'sangam_py_list', 'sangam_py_list_append', 'sangam_py_dict',
     'sangam_py_dict_set', 'sangam_py_set', 'sangam_py_set_add', 'sangam_py_memoryview',
-    'sangam_jsproxy_new', 'Py_IncRef', 'Py_DecRef'],
+    'sangam_jsproxy_new', 'sangam_js_exception_new', 'Py_IncRef', 'Py_DecRef'],
 
   // Set by C at start-up from flags.h (ffimodule.c): the one source of truth for the numbers.
   $Flags: {},
@@ -342,13 +345,13 @@ addToLibrary({
   },
   sangam_js_object_new__deps: ['$Handles'],
   sangam_js_object_new: () => Handles.add({}),
-  // Returns 1 (and sets nothing) if the key is not a property name or is one already.
+  // Returns 1 (and sets nothing) if the key names a property already, 2 if it is no property name.
   sangam_js_object_set__deps: ['$Handles'],
   sangam_js_object_set: (obj, key, value) => {
     const o = Handles.values[obj];
     const k = Handles.take(key);
     const v = Handles.take(value);
-    if (!['string', 'number', 'boolean', 'undefined', 'bigint'].includes(typeof k) && k !== null) return 1;
+    if (!['string', 'number', 'boolean', 'undefined', 'bigint'].includes(typeof k) && k !== null) return 2;
     const name = String(k);
     if (Object.prototype.hasOwnProperty.call(o, name)) return 1;
     o[name] = v;

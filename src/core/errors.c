@@ -133,19 +133,40 @@ sangam_raise_object(PyObject *obj)
     }
 }
 
-/* A JsException for a JS error (steals err); text is String(err), computed by JS (steals). */
-SANGAM_EXPORT void
-sangam_set_js_error_text(JsRef err, JsRef text)
+/* A new JsException for a JS error (steals err); text is "name: message", computed by JS
+ * (steals). JS errors are JsExceptions whether thrown or passed (Pyodide's), so Python can raise
+ * them. */
+SANGAM_EXPORT PyObject *
+sangam_js_exception_new(JsRef err, JsRef text)
 {
     PyObject *message = sangam_js_take_py(text);
     PyObject *js_error = message ? sangam_jsproxy_wrap(err) : (sangam_h_release(err), NULL);
     PyObject *exc = js_error ? PyObject_CallOneArg(sangam_JsException, message) : NULL;
-    if (exc != NULL && PyObject_SetAttrString(exc, "js_error", js_error) == 0) {
-        PyErr_SetRaisedException(Py_NewRef(exc));
+    if (exc != NULL && PyObject_SetAttrString(exc, "js_error", js_error) < 0) {
+        Py_CLEAR(exc);
     }
-    Py_XDECREF(exc);
     Py_XDECREF(js_error);
     Py_XDECREF(message);
+    return exc;
+}
+
+/* Raises the JsException for a JS error (steals err and text, as sangam_js_exception_new). */
+SANGAM_EXPORT void
+sangam_set_js_error_text(JsRef err, JsRef text)
+{
+    PyObject *exc = sangam_js_exception_new(err, text);
+    if (exc != NULL) {
+        PyErr_SetRaisedException(exc);
+    }
+}
+
+/* The handle of the JS error a JsException carries (borrowed), or 0 for other objects. */
+JsRef
+sangam_js_exception_ref(PyObject *obj)
+{
+    PyObject *js_error =
+        PyObject_TypeCheck(obj, (PyTypeObject *)sangam_JsException) ? js_error_proxy(obj) : NULL;
+    return js_error ? sangam_jsproxy_ref(js_error) : 0;
 }
 
 /* JS entry: the JS stack ran out while JS ran on behalf of Python. */
@@ -211,6 +232,14 @@ js_exception_str(PyObject *self)
     return s;
 }
 
+/* repr() of one made for a JS error is the error's (its toString()), as for a JsProxy. */
+static PyObject *
+js_exception_repr(PyObject *self)
+{
+    PyObject *js_error = js_error_proxy(self);
+    return js_error ? PyObject_Repr(js_error) : ((PyTypeObject *)PyExc_Exception)->tp_repr(self);
+}
+
 /* A JsException is a JsProxy of its JS error: attributes it lacks are the error's. */
 static PyObject *
 js_exception_getattro(PyObject *self, PyObject *name)
@@ -229,9 +258,45 @@ js_exception_getattro(PyObject *self, PyObject *name)
     return PyObject_GetAttr(js_error, name);
 }
 
+/* Attributes the exception does not define are set on the JS error (e.foo = 1), as on a JsProxy. */
+static int
+js_exception_setattro(PyObject *self, PyObject *name, PyObject *value)
+{
+    PyObject *js_error = NULL;
+    if (PyUnicode_Check(name) && !PyUnicode_EqualToUTF8(name, "js_error") &&
+        _PyType_Lookup(Py_TYPE(self), name) == NULL &&
+        !(PyUnicode_GET_LENGTH(name) > 4 && PyUnicode_READ_CHAR(name, 0) == '_' &&
+          PyUnicode_READ_CHAR(name, 1) == '_')) {
+        js_error = js_error_proxy(self);
+    }
+    return js_error ? PyObject_SetAttr(js_error, name, value)
+                    : PyObject_GenericSetAttr(self, name, value);
+}
+
+/* Pickles as JsException(name, message): the JS error itself cannot be pickled. */
+static PyObject *
+js_exception_reduce(PyObject *self, PyObject *unused)
+{
+    PyObject *name = js_error_attr(self, "name");
+    PyObject *message = name ? js_error_attr(self, "message") : NULL;
+    PyObject *r =
+        message ? Py_BuildValue("O(OO)", (PyObject *)sangam_JsException, name, message) : NULL;
+    Py_XDECREF(name);
+    Py_XDECREF(message);
+    return r;
+}
+
+static PyMethodDef js_exception_methods[] = {
+    {"__reduce__", js_exception_reduce, METH_NOARGS, "Pickles the name and the message."},
+    {NULL},
+};
+
 static PyType_Slot js_exception_slots[] = {
     {Py_tp_getattro, js_exception_getattro},
+    {Py_tp_setattro, js_exception_setattro},
+    {Py_tp_methods, js_exception_methods},
     {Py_tp_str, js_exception_str},
+    {Py_tp_repr, js_exception_repr},
     {Py_tp_doc, "A JavaScript error raised in Python; js_error is the JS value thrown."},
     {Py_tp_getset, js_exception_getset},
     {0, NULL},

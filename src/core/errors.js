@@ -69,13 +69,7 @@ addToLibrary({
       } else if (e === Errors.IGNORED_RETURN) {
         _sangam_set_ignored_return();
       } else {
-        let text;
-        try {
-          text = Errors.instanceOf(e, Error) ? `${e.name}: ${e.message}` : `Error: ${String(e)}`;
-        } catch {
-          // (A revoked Proxy refuses even this.)
-          text = Errors.safely(() => Object.prototype.toString.call(e)) || 'Error: a JS value that cannot be described';
-        }
+        const text = Errors.text(e);
         // Making a JsException runs Python: with the JS stack nearly spent (a RangeError caught
         // near its end), a RecursionError is set instead, which needs almost none.
         if (Errors.isStackOverflow(e) && !Errors.headroom(Errors.HEADROOM)) {
@@ -83,6 +77,15 @@ addToLibrary({
         } else {
           _sangam_set_js_error_text(Handles.add(e), Handles.add(text));
         }
+      }
+    },
+    // str() of the JsException for a JS value thrown: "name: message".
+    text(e) {
+      try {
+        return Errors.instanceOf(e, Error) ? `${e.name}: ${e.message}` : `Error: ${String(e)}`;
+      } catch {
+        // (A revoked Proxy refuses even this.)
+        return Errors.safely(() => Object.prototype.toString.call(e)) || 'Error: a JS value that cannot be described';
       }
     },
     // Whether n more (small) JS frames fit on the stack.

@@ -100,7 +100,7 @@ jsproxy_getattro(PyObject *self, PyObject *name)
     if (value == NULL && !PyErr_Occurred()) {
         PyErr_Format(PyExc_AttributeError, "%R has no attribute '%U'", Py_TYPE(self), name);
     }
-    return value;
+    return dict ? jsbind_attribute(self, name, value) : value;
 }
 
 static int
@@ -260,6 +260,8 @@ static PyMethodDef jsproxy_methods[] = {
     {"new", (PyCFunction)(void (*)(void))jsproxy_new_method, METH_FASTCALL | METH_KEYWORDS,
      "new X(...args)."},
     {"__dir__", jsproxy_dir, METH_NOARGS, NULL},
+    {"bind_sig", jsproxy_bind_sig, METH_O, "A copy whose calls are checked against a signature."},
+    {"bind_class", jsproxy_bind_class, METH_O, "A copy that constructs instances of a class."},
     {NULL},
 };
 

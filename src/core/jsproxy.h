@@ -72,6 +72,15 @@ PyObject *jsproxy_call(PyObject *self, PyObject *const *args, size_t nargsf, PyO
 PyObject *jsproxy_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
                              PyObject *kwnames);
 
+/* jsproxy_bind.c: bind_sig and bind_class (methods of every JsProxy); calls and attribute reads
+ * of a proxy with a signature (jsbind_call sets *handled to 0, returning NULL with no exception,
+ * for a proxy without one; jsbind_attribute steals value and returns it as is then). */
+PyObject *jsproxy_bind_sig(PyObject *self, PyObject *sig);
+PyObject *jsproxy_bind_class(PyObject *self, PyObject *sig);
+PyObject *jsbind_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames,
+                      int *handled);
+PyObject *jsbind_attribute(PyObject *self, PyObject *name, PyObject *value);
+
 /* jsproxy_array.c: length, subscripts and membership, shared by arrays, maps and typed arrays. */
 Py_ssize_t jsproxy_length(PyObject *self);
 PyObject *jsproxy_subscript(PyObject *self, PyObject *key);

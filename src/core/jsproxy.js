@@ -100,7 +100,7 @@ addToLibrary({
     const proxy = Handles.values[ref];
     let used = false;
     const once = (...args) => {
-      if (used) throw new Error('This function was made by create_once_callable and was already called once.');
+      if (used) throw new Error('OnceProxy can only be called once'); // (Pyodide's wording)
       used = true;
       try {
         return proxy(...args);

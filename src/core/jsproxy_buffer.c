@@ -1,6 +1,9 @@
 /* JsBuffer and JsTypedArray: copying between JS binary data and Python buffers and files. */
 #include "jsproxy.h"
 
+#include <errno.h>
+#include <unistd.h>
+
 /* ---- JsBuffer: ArrayBuffer, TypedArray, DataView */
 
 /* Copies the buffer into a new bytearray; *format gets its element format. */
@@ -71,21 +74,43 @@ jsbuffer_to_string(PyObject *self, PyObject *args)
     return s;
 }
 
+/* The size rules of assign and assign_to (Pyodide's, with its wording): the byte lengths
+ * match, and so do the item sizes of a TypedArray (an ArrayBuffer or DataView has none). */
+static int
+check_sizes(PyObject *self, Py_buffer *view, int32_t *info, int to_python)
+{
+    if (sangam_js_buffer_info(REF(self), info) < 0) {
+        return -1;
+    }
+    if (view->len != info[0]) {
+        if (to_python) {
+            PyErr_Format(PyExc_ValueError,
+                         "cannot assign from TypedArray of length %d to buffer of length %zd",
+                         (int)info[0], view->len);
+        } else {
+            PyErr_Format(PyExc_ValueError,
+                         "cannot assign to TypedArray of length %zd from buffer of length %d",
+                         view->len, (int)info[0]);
+        }
+        return -1;
+    }
+    if ((FLAGS(self) & JS_TYPEDARRAY) && view->itemsize != info[1]) {
+        PyErr_SetString(PyExc_ValueError, "TypedArray and memorybuffer have incompatible formats");
+        return -1;
+    }
+    return 0;
+}
+
 static PyObject *
 jsbuffer_assign(PyObject *self, PyObject *source)
 {
     Py_buffer view;
-    if (PyObject_GetBuffer(source, &view, PyBUF_ANY_CONTIGUOUS) < 0) {
+    if (PyObject_GetBuffer(source, &view, PyBUF_ANY_CONTIGUOUS | PyBUF_FORMAT) < 0) {
         return NULL;
     }
     int32_t info[3];
-    int rc = sangam_js_buffer_info(REF(self), info);
-    if (rc == 0 && view.len != info[0]) {
-        PyErr_Format(PyExc_ValueError, "cannot assign %zd bytes to a JS buffer of %d bytes",
-                     view.len, (int)info[0]);
-        rc = -1;
-    }
-    if (rc == 0) {
+    int rc = check_sizes(self, &view, info, 0);
+    if (rc == 0 && view.len > 0) {
         rc = sangam_js_buffer_write(REF(self), view.buf, (size_t)view.len);
     }
     PyBuffer_Release(&view);
@@ -96,16 +121,12 @@ static PyObject *
 jsbuffer_assign_to(PyObject *self, PyObject *target)
 {
     Py_buffer view;
-    if (PyObject_GetBuffer(target, &view, PyBUF_ANY_CONTIGUOUS | PyBUF_WRITABLE) < 0) {
+    if (PyObject_GetBuffer(target, &view, PyBUF_ANY_CONTIGUOUS | PyBUF_FORMAT | PyBUF_WRITABLE) <
+        0) {
         return NULL;
     }
     int32_t info[3];
-    int rc = sangam_js_buffer_info(REF(self), info);
-    if (rc == 0 && view.len != info[0]) {
-        PyErr_Format(PyExc_ValueError, "cannot copy a JS buffer of %d bytes into %zd bytes",
-                     (int)info[0], view.len);
-        rc = -1;
-    }
+    int rc = check_sizes(self, &view, info, 1);
     if (rc == 0 && info[0] > 0) {
         rc = sangam_js_buffer_read(REF(self), view.buf);
     }
@@ -113,23 +134,108 @@ jsbuffer_assign_to(PyObject *self, PyObject *target)
     return rc < 0 ? NULL : Py_NewRef(Py_None);
 }
 
-static PyObject *
-jsbuffer_to_file(PyObject *self, PyObject *file)
+/* The file descriptor of a Python file object (its fileno()), or -1 with an exception set (an
+ * io.BytesIO has none: UnsupportedOperation, as in Pyodide). Pending writes are flushed first. */
+static int
+file_descriptor(PyObject *file)
 {
-    PyObject *bytes = jsbuffer_to_bytes(self, NULL);
-    PyObject *r = bytes ? PyObject_CallMethod(file, "write", "O", bytes) : NULL;
-    Py_XDECREF(bytes);
+    PyObject *r = PyObject_CallMethod(file, "flush", NULL);
+    if (r == NULL) {
+        return -1;
+    }
+    Py_DECREF(r);
+    r = PyObject_CallMethod(file, "fileno", NULL);
+    int fd = r ? PyLong_AsInt(r) : -1;
     Py_XDECREF(r);
-    return r ? Py_NewRef(Py_None) : NULL;
+    return fd;
+}
+
+/* Writes n bytes to fd at its position; -1 with OSError set. */
+static int
+write_all(int fd, const char *data, Py_ssize_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, data, (size_t)n);
+        if (w < 0 && errno == EINTR) {
+            continue;
+        }
+        if (w < 0) {
+            PyErr_SetFromErrno(PyExc_OSError);
+            return -1;
+        }
+        data += w;
+        n -= w;
+    }
+    return 0;
+}
+
+/* to_file (at the file's position) and _into_file (the file's whole content, truncated first;
+ * Pyodide's lets MEMFS own the memory, this copies it once). */
+static PyObject *
+write_to_file(PyObject *self, PyObject *file, int replace)
+{
+    int fd = file_descriptor(file);
+    PyObject *bytes = fd >= 0 ? buffer_copy(self, NULL, NULL) : NULL;
+    if (bytes == NULL) {
+        return NULL;
+    }
+    int rc = 0;
+    if (replace && (ftruncate(fd, 0) < 0 || lseek(fd, 0, SEEK_SET) < 0)) {
+        PyErr_SetFromErrno(PyExc_OSError);
+        rc = -1;
+    }
+    if (rc == 0) {
+        rc = write_all(fd, PyByteArray_AS_STRING(bytes), PyByteArray_GET_SIZE(bytes));
+    }
+    Py_DECREF(bytes);
+    return rc < 0 ? NULL : Py_NewRef(Py_None);
 }
 
 static PyObject *
+jsbuffer_to_file(PyObject *self, PyObject *file)
+{
+    return write_to_file(self, file, 0);
+}
+
+static PyObject *
+jsbuffer_into_file(PyObject *self, PyObject *file)
+{
+    return write_to_file(self, file, 1);
+}
+
+/* Reads up to the buffer's size from the file's position into the start of the buffer. */
+static PyObject *
 jsbuffer_from_file(PyObject *self, PyObject *file)
 {
-    PyObject *bytes = PyObject_CallMethod(file, "read", NULL);
-    PyObject *r = bytes ? jsbuffer_assign(self, bytes) : NULL;
-    Py_XDECREF(bytes);
-    return r;
+    int32_t info[3];
+    int fd = file_descriptor(file);
+    if (fd < 0 || sangam_js_buffer_info(REF(self), info) < 0) {
+        return NULL;
+    }
+    PyObject *bytes = PyByteArray_FromStringAndSize(NULL, info[0]);
+    if (bytes == NULL) {
+        return NULL;
+    }
+    char *data = PyByteArray_AS_STRING(bytes);
+    Py_ssize_t got = 0;
+    while (got < info[0]) {
+        ssize_t r = read(fd, data + got, (size_t)(info[0] - got));
+        if (r < 0 && errno == EINTR) {
+            continue;
+        }
+        if (r < 0) {
+            PyErr_SetFromErrno(PyExc_OSError);
+            Py_DECREF(bytes);
+            return NULL;
+        }
+        if (r == 0) {
+            break;
+        }
+        got += r;
+    }
+    int rc = got > 0 ? sangam_js_buffer_write(REF(self), data, (size_t)got) : 0;
+    Py_DECREF(bytes);
+    return rc < 0 ? NULL : Py_NewRef(Py_None);
 }
 
 static PyMethodDef jsbuffer_methods[] = {
@@ -140,8 +246,10 @@ static PyMethodDef jsbuffer_methods[] = {
     {"to_string", jsbuffer_to_string, METH_VARARGS, "The buffer decoded (utf-8 by default)."},
     {"assign", jsbuffer_assign, METH_O, "Copies a Python buffer of the same size into it."},
     {"assign_to", jsbuffer_assign_to, METH_O, "Copies it into a Python buffer of the same size."},
-    {"to_file", jsbuffer_to_file, METH_O, "Writes the bytes to a file."},
-    {"from_file", jsbuffer_from_file, METH_O, "Reads the bytes from a file."},
+    {"to_file", jsbuffer_to_file, METH_O, "Writes the bytes at a file's position."},
+    {"from_file", jsbuffer_from_file, METH_O,
+     "Reads up to its size from a file's position into it."},
+    {"_into_file", jsbuffer_into_file, METH_O, "Makes the bytes a file's whole content."},
     {NULL},
 };
 

@@ -56,6 +56,13 @@ out:
 PyObject *
 jsproxy_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
+    if (((JsProxy *)self)->dict) { /* maybe a signature (bind_sig) */
+        int handled;
+        PyObject *r = jsbind_call(self, args, nargsf, kwnames, &handled);
+        if (handled) {
+            return r;
+        }
+    }
     return jsproxy_call(self, args, nargsf, kwnames, 0);
 }
 

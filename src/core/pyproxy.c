@@ -144,6 +144,35 @@ sangam_pp_length(PyObject *obj)
 
 /* Calls obj with nargs arguments (stolen) followed by the values of kwnames (a tuple, stolen,
  * or NULL). */
+/* A coroutine that a call from JS returns runs as a task from now on, awaited or not (as in
+ * Pyodide): JS has no other way to start it. Steals coro; returns the task on the WebLoop, or
+ * coro itself where asyncio has no loop driven by JS (the command line). */
+static PyObject *
+schedule_coroutine(PyObject *coro)
+{
+    PyObject *startup_mod = PyImport_ImportModule("pyodide._startup");
+    PyObject *mode = startup_mod ? PyObject_GetAttrString(startup_mod, "_mode") : NULL;
+    int library = mode && PyUnicode_Check(mode) && PyUnicode_EqualToUTF8(mode, "library");
+    Py_XDECREF(mode);
+    Py_XDECREF(startup_mod);
+    if (!library) {
+        PyErr_Clear();
+        return coro;
+    }
+    PyObject *asyncio = PyImport_ImportModule("asyncio");
+    PyObject *loop = asyncio ? PyObject_CallMethod(asyncio, "get_event_loop_policy", NULL) : NULL;
+    Py_XSETREF(loop, loop ? PyObject_CallMethod(loop, "get_event_loop", NULL) : NULL);
+    PyObject *task = loop ? PyObject_CallMethod(loop, "create_task", "O", coro) : NULL;
+    Py_XDECREF(loop);
+    Py_XDECREF(asyncio);
+    if (task == NULL) {
+        PyErr_Clear();
+        return coro;
+    }
+    Py_DECREF(coro);
+    return task;
+}
+
 SANGAM_EXPORT JsRef
 sangam_pp_call(PyObject *obj, PyObject **args, size_t nargs, PyObject *kwnames)
 {
@@ -157,6 +186,9 @@ sangam_pp_call(PyObject *obj, PyObject **args, size_t nargs, PyObject *kwnames)
         Py_DECREF(args[i]);
     }
     Py_XDECREF(kwnames);
+    if (result && PyCoro_CheckExact(result)) {
+        result = schedule_coroutine(result);
+    }
     return sangam_py_take_js(result);
 }
 

@@ -11,7 +11,7 @@ addToLibrary({
     'sangam_pp_repr', 'sangam_pp_type', 'sangam_pp_iter', 'sangam_pp_aiter', 'sangam_pp_anext',
     'sangam_pp_send', 'sangam_pp_throw', 'sangam_pp_close', 'sangam_pp_then', 'sangam_pp_tojs',
     'sangam_pp_getbuffer', 'sangam_pp_buffer_release', 'sangam_py_str', 'sangam_py_tuple',
-    'sangam_pyproxy_flags', 'sangam_pp_set_slice', 'sangam_pp_copy_within', '$stackSave',
+    'sangam_pyproxy_flags', 'sangam_pp_set_slice', 'sangam_pp_copy_within', '$PyJson', '$stackSave',
     '$stackRestore', '$stackAlloc'],
   $PyProxies__postset: 'Module["PyProxies"] = PyProxies; Module["Convert"] = Convert;',
   $PyProxies: {
@@ -106,7 +106,7 @@ addToLibrary({
         const target = flags & Flags.PY_CALLABLE ? P.callableTarget(cls) : Object.create(cls.prototype);
         const proxy = new Proxy(target, P.handler);
         Object.defineProperty(target, STATE, {
-          value: { ptr, flags, destroyed: null, borrowed, proxy }, configurable: true,
+          value: { ptr, flags, destroyed: null, borrowed, proxy, target }, configurable: true,
         });
         P.states.set(proxy, target[STATE]);
         P.registry.register(proxy, ptr, target[STATE]);
@@ -141,8 +141,10 @@ addToLibrary({
           for (const child of s.cache.values()) P.destroy(child);
           s.cache = null;
         }
-        // Pyodide's wording first (code matches on it), then which object it was.
-        s.destroyed = message ?? `Object has already been destroyed: this PyProxy (of a Python ${s.typeName ?? 'object'}) cannot be used any more.`;
+        // Pyodide's wording (code matches on it); in debug mode (pyodide.setDebug) which object.
+        s.destroyed = (message ?? 'Object has already been destroyed') + '\n' + (Module.sangamDebug
+          ? `The PyProxy was of a Python ${s.typeName ?? P.typeNameOf(s)}.`
+          : 'For more information about the cause of this error, use `pyodide.setDebug(true)`');
         P.registry.unregister(s);
         P.live--;
         if (!Module.sangamDead) _Py_DecRef(s.ptr);
@@ -156,9 +158,10 @@ addToLibrary({
           const s = proxy[STATE];
           if (s.destroyed) continue;
           s.typeName = P.typeNameOf(s);
-          P.destroy(proxy, `This borrowed PyProxy (of a Python ${s.typeName}) was destroyed when the ` +
-            `JS function it was passed to ${when}. To keep a Python object beyond a call, pass ` +
-            'pyodide.ffi.create_proxy(obj) or create_once_callable(f), or keep proxy.copy() in JS.');
+          P.destroy(proxy, 'This borrowed proxy was automatically destroyed at the end of a ' +
+            'function call. Try using create_proxy or create_once_callable.' + (Module.sangamDebug
+            ? ` (A PyProxy of a Python ${s.typeName}, destroyed when the JS function it was passed ` +
+              `to ${when}; proxy.copy() in JS keeps it too.)` : ''));
         }
       };
       P.typeNameOf = (s) => {
@@ -292,6 +295,15 @@ addToLibrary({
         if (r === 0) Errors.throwPython();
         return Handles.take(r);
       };
+      // pyodide.code.relaxed_call(f, *args, **kwargs).
+      P.callRelaxed = (f, args, kwargs) => {
+        const code = take(c(Module._sangam_pyimport, Convert.utf8('pyodide.code')[0]));
+        try {
+          return P.call(enter(code.relaxed_call), [f, ...args], kwargs);
+        } finally {
+          code.destroy();
+        }
+      };
       P.getItem = (s, key) => withHandle(key, (ref) => take(c(_sangam_pp_getitem, s.ptr, ref)));
       P.iterate = function* (s) {
         const it = take(c(_sangam_pp_iter, s.ptr));
@@ -322,6 +334,7 @@ addToLibrary({
 
       // ---- the classes: one method set per capability, combined per flags.
       const F = Flags;
+      const jsonView = PyJson.init(P, Flags);
       class PyProxy {
         static [Symbol.hasInstance](v) { return P.isPyProxy(v); }
         get [Symbol.toStringTag]() { return 'PyProxy'; }
@@ -368,6 +381,7 @@ addToLibrary({
       };
       methods[F.PY_GET] = {
         get(key) { return P.getItem(enter(this), key); },
+        asJsJson() { return jsonView(this); },
       };
       methods[F.PY_SET] = {
         set(key, value) {
@@ -455,7 +469,27 @@ addToLibrary({
           }
           return P.call(enter(this), args, kwargs);
         },
-        callWithOptions({ kwargs, relaxed } = {}, ...args) { return P.call(enter(this), args, kwargs ?? null); },
+        // options: kwargs (the last argument is an object of keyword arguments), relaxed
+        // (arguments the function does not take are dropped: pyodide.code.relaxed_call).
+        callWithOptions({ kwargs = false, relaxed = false } = {}, ...args) {
+          const s = enter(this);
+          let kw = null;
+          if (kwargs) {
+            kw = args.pop();
+            if (typeof kw !== 'object' || kw === null) {
+              throw new TypeError('callWithOptions: with kwargs, the last argument must be an object of keyword arguments');
+            }
+          }
+          return relaxed ? P.callRelaxed(this, args, kw) : P.call(s, args, kw);
+        },
+        callRelaxed(...args) { return this.callWithOptions({ relaxed: true }, ...args); },
+        callKwargsRelaxed(...args) { return this.callWithOptions({ relaxed: true, kwargs: true }, ...args); },
+        // A new PyProxy of the function whose calls pass JS's `this` as the first argument.
+        captureThis() {
+          const p = this.copy();
+          p[STATE].captureThis = true;
+          return p;
+        },
         bind(thisArg, ...bound) {
           const self = this;
           const f = (...args) => {
@@ -616,36 +650,72 @@ addToLibrary({
       }
       P.PyBufferView = PyBufferView;
       P.ffi.PyBufferView = PyBufferView;
-      P.getBuffer = (s, type) => stackCall(44, (out) => {
-        cInt(_sangam_pp_getbuffer, s.ptr, out);
-        const f = (i) => HEAP32[(out >> 2) + i];
-        const [view, buf, len, readonly, itemsize, ndim, formatPtr, shapePtr, stridesPtr, cContig, fContig] =
-          Array.from({ length: 11 }, (_, i) => f(i));
-        const format = UTF8ToString(formatPtr);
-        const code = format.replace(/^[@=<>!]/, '');
-        const T = type ? globalThis[type[0].toUpperCase() + type.slice(1) + 'Array'] ?? Uint8Array : (ARRAYS[code] ?? Uint8Array);
-        const shape = [];
-        const strides = [];
-        for (let i = 0; i < ndim; i++) {
-          shape.push(shapePtr ? HEAP32[(shapePtr >> 2) + i] : len / itemsize);
-          strides.push(stridesPtr ? HEAP32[(stridesPtr >> 2) + i] / itemsize : 1);
+      // getBuffer(type)'s type names (Pyodide's), each a TypedArray or DataView.
+      const TYPES = new Map([
+        ['i8', Int8Array], ['u8', Uint8Array], ['u8clamped', Uint8ClampedArray],
+        ['i16', Int16Array], ['u16', Uint16Array], ['i32', Int32Array], ['u32', Uint32Array],
+        ['i64', BigInt64Array], ['u64', BigUint64Array], ['f32', Float32Array],
+        ['f64', Float64Array], ['dataview', DataView],
+      ]);
+      P.getBuffer = (s, type) => {
+        let T;
+        if (type !== undefined && type !== null) {
+          T = TYPES.get(type);
+          if (T === undefined) throw new Error(`Unknown type ${type}`);
         }
-        // The view spans every element the strides reach, starting at the lowest address.
-        let lo = 0;
-        let hi = itemsize;
-        for (let i = 0; i < ndim; i++) {
-          const extent = (shape[i] - 1) * strides[i] * itemsize;
-          if (extent < 0) lo += extent;
-          else hi += extent;
-        }
-        if (len === 0) hi = lo;
-        const start = buf + lo;
-        const data = new T(HEAP8.buffer, start, (hi - lo) / T.BYTES_PER_ELEMENT);
-        return new PyBufferView({
-          offset: -lo / itemsize, readonly: !!readonly, format, itemsize, ndim, nbytes: len,
-          shape, strides, data, c_contiguous: !!cContig, f_contiguous: !!fContig, _view: view,
+        return stackCall(44, (out) => {
+          cInt(_sangam_pp_getbuffer, s.ptr, out);
+          const f = (i) => HEAP32[(out >> 2) + i];
+          const [view, buf, len, readonly, itemsize, ndim, formatPtr, shapePtr, stridesPtr, cContig, fContig] =
+            Array.from({ length: 11 }, (_, i) => f(i));
+          try {
+            const format = UTF8ToString(formatPtr);
+            const order = format[0];
+            const code = format.replace(/^[@=<>!]/, '');
+            if (T === undefined) {
+              if ((order === '>' || order === '!') && itemsize > 1) {
+                throw new Error('JavaScript has no native support for big endian buffers. Pass an ' +
+                  "explicit type argument: getBuffer('dataview') gives a DataView, which reads " +
+                  'big endian data; toJs() converts the buffer to little endian.');
+              }
+              T = ARRAYS[code] ?? Uint8Array;
+            }
+            const size = T === DataView ? 1 : T.BYTES_PER_ELEMENT;
+            const shape = [];
+            const strides = [];
+            for (let i = 0; i < ndim; i++) {
+              shape.push(shapePtr ? HEAP32[(shapePtr >> 2) + i] : len / itemsize);
+              strides.push(stridesPtr ? HEAP32[(stridesPtr >> 2) + i] : itemsize);
+            }
+            // The memory spans every element the strides reach, from the lowest address.
+            let lo = 0;
+            let hi = itemsize;
+            for (let i = 0; i < ndim; i++) {
+              const extent = (shape[i] - 1) * strides[i];
+              if (extent < 0) lo += extent;
+              else hi += extent;
+            }
+            if (len === 0) hi = lo;
+            const nbytes = hi - lo;
+            const start = buf + lo;
+            if (nbytes !== 0 && (buf % size !== 0 || start % size !== 0 || (buf + hi) % size !== 0)) {
+              throw new Error(`Buffer does not have valid alignment for a ${T.name}`);
+            }
+            // An empty buffer gets an empty array of its own (its address need not be aligned).
+            const data = nbytes === 0 ? new T(new ArrayBuffer(0))
+              : new T(HEAP8.buffer, start, T === DataView ? nbytes : nbytes / size);
+            const result = new PyBufferView({
+              offset: lo === 0 ? 0 : -lo / size, readonly: !!readonly, format, itemsize, ndim, nbytes,
+              shape, strides: strides.map((x) => x / size), data, c_contiguous: !!cContig,
+              f_contiguous: !!fContig, _view: view,
+            });
+            return result;
+          } catch (e) {
+            _sangam_pp_buffer_release(view);
+            throw e;
+          }
         });
-      });
+      };
     },
   },
 

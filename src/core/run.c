@@ -47,6 +47,32 @@ compile_ast(PyObject *tree, PyObject *filename, const char *mode)
     return code;
 }
 
+/* Registers source with linecache under filename, so tracebacks and inspect show its lines (as
+ * Pyodide does; not for names like "<exec>", which name no file). -1 with an exception set. */
+static int
+remember_source(const char *source, PyObject *filename)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(filename);
+    if (n >= 2 && PyUnicode_READ_CHAR(filename, 0) == '<' &&
+        PyUnicode_READ_CHAR(filename, n - 1) == '>') {
+        return 0;
+    }
+    PyObject *linecache = PyImport_ImportModule("linecache");
+    PyObject *cache = linecache ? PyObject_GetAttrString(linecache, "cache") : NULL;
+    PyObject *text = cache ? PyUnicode_FromString(source) : NULL;
+    PyObject *lines = text ? PyObject_CallMethod(text, "splitlines", "O", Py_True) : NULL;
+    PyObject *entry =
+        lines ? Py_BuildValue("(nOOO)", PyUnicode_GET_LENGTH(text), Py_None, lines, filename)
+              : NULL;
+    int rc = entry ? PyObject_SetItem(cache, filename, entry) : -1;
+    Py_XDECREF(entry);
+    Py_XDECREF(lines);
+    Py_XDECREF(text);
+    Py_XDECREF(cache);
+    Py_XDECREF(linecache);
+    return rc;
+}
+
 /* Runs code in globals and locals; returns the trailing expression's value (None if there is none),
  * or NULL with an exception set. */
 static PyObject *
@@ -58,7 +84,8 @@ run_code(const char *source, const char *filename, PyObject *globals, PyObject *
     flags.cf_flags = PyCF_ONLY_AST;
 
     tree = Py_CompileStringExFlags(source, filename, Py_file_input, &flags, -1);
-    if (tree == NULL || (fname = PyUnicode_DecodeFSDefault(filename)) == NULL) {
+    if (tree == NULL || (fname = PyUnicode_DecodeFSDefault(filename)) == NULL ||
+        remember_source(source, fname) < 0) {
         goto done;
     }
     if ((body = PyObject_GetAttrString(tree, "body")) == NULL ||
@@ -151,6 +178,14 @@ sangam_run(const char *code, const char *filename, PyObject *globals, PyObject *
         PyErr_Format(PyExc_TypeError, "runPython: globals must be a dict, not %.100s",
                      Py_TYPE(globals)->tp_name);
         globals = NULL;
+    }
+    /* As exec() does: a namespace without __builtins__ gets the current one. */
+    if (globals && PyDict_ContainsString(globals, "__builtins__") != 1) {
+        PyObject *builtins = PyErr_Occurred() ? NULL : PyEval_GetFrameBuiltins();
+        if (builtins == NULL || PyDict_SetItemString(globals, "__builtins__", builtins) < 0) {
+            globals = NULL;
+        }
+        Py_XDECREF(builtins);
     }
     JsRef ref = sangam_py_take_js(
         globals ? run_code(code, filename, globals, locals ? locals : globals) : NULL);

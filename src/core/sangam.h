@@ -58,6 +58,9 @@ void sangam_h_release(JsRef ref);
 
 /* ---- errors.c: exceptions crossing the boundary. */
 extern PyObject *sangam_JsException; /* pyodide.ffi.JsException */
+/* A JS error as a JsException (steals err and text), and back (borrowed handle, or 0). */
+SANGAM_EXPORT PyObject *sangam_js_exception_new(JsRef err, JsRef text);
+JsRef sangam_js_exception_ref(PyObject *obj);
 extern PyObject *sangam_ConversionError;
 int sangam_errors_init(PyObject *module);
 SANGAM_EXPORT void sangam_restore_error(PyObject *exc);

@@ -38,6 +38,13 @@ export interface SangamConfig {
    * documented options; sangam honours it once its FFI has the `js` module.)
    */
   jsglobals?: object;
+  /**
+   * Called once the file system is laid out and before Python starts (awaited): prepare files
+   * Python needs at start-up. `sitePackages` is the (empty) site-packages directory.
+   */
+  fsInit?: (FS: FileSystem, info: { sitePackages: string }) => void | Promise<void>;
+  /** JS `null` becomes Python `None` rather than `jsnull` (Pyodide's old behaviour). */
+  convertNullToNone?: boolean;
 }
 
 /**
@@ -300,8 +307,12 @@ declare class PyBuffer extends PyProxy {
    * `data` are seen by Python and the other way round. `type` picks the TypedArray ("u8", "i32",
    * "f64", ...); by default it follows the buffer's format. Call `release()` when done.
    */
-  getBuffer(type?: string): PyBufferView;
+  getBuffer(type?: BufferType): PyBufferView;
 }
+
+/** The element types `getBuffer(type)` takes; any other name throws "Unknown type". */
+type BufferType = 'i8' | 'u8' | 'u8clamped' | 'i16' | 'u16' | 'i32' | 'u32' | 'i64' | 'u64' |
+  'f32' | 'f64' | 'dataview';
 
 /** What `PyBuffer.getBuffer()` returns: a typed view of the memory, with its layout. */
 declare class PyBufferView {
@@ -468,6 +479,14 @@ export interface SangamAPI {
   setStdin(options?: StdinOptions): void;
   /** Node only: makes host directory `hostPath` visible to Python at `emscriptenPath`. */
   mountNodeFS(emscriptenPath: string, hostPath: string): void;
+  /** Turns debug mode (more detail in some error messages) on or off; returns the old value. */
+  setDebug(debug: boolean): boolean;
+  /**
+   * Unpacks an archive held in memory into `extractDir` (default: the working directory).
+   * `format`: "zip", "tar", "gztar", "bztar", "xztar" or a synonym (".zip", "whl", "tar.gz",
+   * "tgz", ".tar.bz2", "txz", ...).
+   */
+  unpackArchive(buffer: TypedArray | ArrayBuffer, format: string, options?: { extractDir?: string }): void;
   /** True once a FatalError has happened: every call then throws it again. */
   readonly isDead: boolean;
   /** The class of Python exceptions thrown into JS (the same as the module's export). */
@@ -484,5 +503,5 @@ export type PyodideConfig = SangamConfig;
 export type {
   PyProxy, PyProxyWithLength, PyProxyWithGet, PyProxyWithSet, PyProxyWithHas, PyDict, PyIterable,
   PyAsyncIterable, PyIterator, PyAsyncIterator, PyGenerator, PyAsyncGenerator, PyAwaitable,
-  PyCallable, PyBuffer, PyBufferView, PySequence, PyMutableSequence,
+  PyCallable, PyBuffer, PyBufferView, PySequence, PyMutableSequence, BufferType,
 };

@@ -1,7 +1,7 @@
 // Public JS API: loadSangam() (alias loadPyodide) and the object it resolves to.
 import {
   createRuntime, cArgv, cRecursionBudget, mountNodeDir, defaultIndexURL, IN_NODE, PythonError,
-  FatalError,
+  FatalError, SITE_PACKAGES,
 } from './runtime.mjs';
 import { makeInput, makeOutput, nodeStdinReader } from './streams.mjs';
 
@@ -64,6 +64,10 @@ export async function loadSangam(options = {}) {
     },
   });
   const { Module, FS } = runtime;
+  // Options kept from Pyodide: fsInit(FS, {sitePackages}) prepares the file system before
+  // Python starts; convertNullToNone makes JS null None in Python (not jsnull).
+  Module.convertNullToNone = !!options.convertNullToNone;
+  if (options.fsInit) await options.fsInit(FS, { sitePackages: SITE_PACKAGES });
   const args = options.args ?? [];
   const message = runtime.call(() => {
     const [argc, argv, free] = cArgv(Module, ['python', ...args]);
@@ -221,6 +225,25 @@ export async function loadSangam(options = {}) {
         throw new Error(`mountNodeFS: cannot mount over ${emscriptenPath}`);
       }
     },
+    // Debug mode: more detail in some error messages (destroyed proxies). Returns the old value.
+    setDebug(debug) {
+      const old = !!Module.sangamDebug;
+      Module.sangamDebug = !!debug;
+      return old;
+    },
+    // Unpacks an archive (zip, tar, gztar, bztar, xztar and their synonyms, as in Pyodide) held
+    // in a buffer into options.extractDir (default: the working directory).
+    unpackArchive(buffer, format, { extractDir } = {}) {
+      if (!(buffer instanceof ArrayBuffer) && !ArrayBuffer.isView(buffer)) {
+        throw new TypeError('unpackArchive: the archive must be an ArrayBuffer or a TypedArray');
+      }
+      const archive = pyimport('pyodide._archive');
+      try {
+        archive.unpack_buffer.callKwargs(buffer, format, { extract_dir: extractDir ?? null });
+      } finally {
+        archive.destroy();
+      }
+    },
     get isDead() { return runtime.dead !== null; },
     // Leak checks: JS values held for C, and PyProxies not yet destroyed.
     _liveHandles: () => Handles.live(),
@@ -228,6 +251,8 @@ export async function loadSangam(options = {}) {
     // The last JS error a system call turned into an errno ({syscall, error}), for diagnosis.
     _lastSyscallError: () => runtime.lastSyscallError,
   };
+  // `import pyodide_js` in Python is this object, as in Pyodide.
+  api.registerJsModule('pyodide_js', api);
   return api;
 }
 

@@ -24,7 +24,10 @@ def register_js_module(name, jsproxy):
 def unregister_js_module(name):
     """Undoes register_js_module: later imports of `name` fail."""
     if _registry.pop(name, None) is None:
-        raise ValueError(f"cannot unregister {name!r}: no JS module by that name")
+        # Pyodide's wording (code matches on it).
+        raise ValueError(
+            f"Cannot unregister {name!r}: no Javascript module with that name is registered"
+        )
 
 
 def _lookup(fullname):
@@ -54,7 +57,34 @@ class JsModuleFinder:
 
     @staticmethod
     def exec_module(module):
-        pass
+        # `from mod import *` takes the JS object's own property names, or its __all__ (as a
+        # list, set on the proxy's Python side: the JS object is left alone).
+        names = getattr(module, "__all__", None)
+        module.__all__ = _OwnNames(module.__name__) if names is None else [str(n) for n in names]
+
+
+class _OwnNames:
+    """A JS module's __all__: the object's own property names (enumerable or not), read afresh
+    each time `import *` starts reading it (from index 0)."""
+
+    def __init__(self, name):
+        self._name = name
+        self._names = []
+
+    def __len__(self):
+        return len(self._names)
+
+    def __getitem__(self, i):
+        if i == 0:
+            import js
+
+            module = sys.modules.get(self._name) or _lookup(self._name)
+            names = js.Object.getOwnPropertyNames(module) if module is not None else []
+            self._names = [str(n) for n in names]
+        return self._names[i]
+
+    def __repr__(self):
+        return repr(self._names)
 
 
 sys.meta_path.append(JsModuleFinder)

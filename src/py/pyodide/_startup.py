@@ -89,7 +89,46 @@ def _hook(mode):
         sys.meta_path.insert(0, _Finder)
 
 
+def _patch_json(json):
+    """json.dumps writes jsnull as null (as in Pyodide): the encoders' default() fallback."""
+    from _sangam_ffi import jsnull
+
+    default = json.JSONEncoder.default
+
+    def encode_jsnull(self, o):
+        return None if o is jsnull else default(self, o)
+
+    json.JSONEncoder.default = encode_jsnull
+
+
+class _PatchAfter(_InstallAfter):
+    def exec_module(self, module):
+        self.loader.exec_module(module)
+        _patch_json(module)
+
+
+class _JsonFinder:
+    """Patches json the first time it is imported (start-up does not pay for importing it)."""
+
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        if name != "json":
+            return None
+        sys.meta_path.remove(cls)
+        spec = PathFinder.find_spec(name, path)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _PatchAfter(spec.loader)
+        return spec
+
+
 def library():
+    # As in Pyodide (and `python -c`): modules in the working directory import.
+    if sys.path[:1] != [""]:
+        sys.path.insert(0, "")
+    if "json" in sys.modules:
+        _patch_json(sys.modules["json"])
+    elif _JsonFinder not in sys.meta_path:
+        sys.meta_path.insert(0, _JsonFinder)
     _hook("library")
 
 

@@ -167,6 +167,16 @@ class PyodideTask(asyncio.Task, PyodideFuture):
     WebLoop.create_task() makes these; build one directly only when writing a task factory.
     """
 
+    _has_consumer = False
+
+    def add_done_callback(self, fn, *, context=None):
+        # Someone (an awaiting task, then(), a JS await, gather, ...) will see the outcome.
+        self._has_consumer = True
+        if context is None:
+            super().add_done_callback(fn)
+        else:
+            super().add_done_callback(fn, context=context)
+
 
 # --------------------------------------------------------------------------------------------
 # The host's timers: the default WebLoop._schedule
@@ -495,6 +505,7 @@ class WebLoop(asyncio.AbstractEventLoop):
             source = getattr(task, "_source_traceback", None)
             if source:
                 del source[-1]  # debug mode: leave this frame out of where the task was created
+            asyncio.Task.add_done_callback(task, self._report_unconsumed)
         else:
             if context is not None:
                 kwargs["context"] = context
@@ -505,6 +516,16 @@ class WebLoop(asyncio.AbstractEventLoop):
             return task
         finally:
             del task  # a failed task's traceback would otherwise keep this frame and the task alive
+
+    def _report_unconsumed(self, task):
+        """A task that failed with nothing waiting for it is reported when it fails (as Pyodide
+        does: "Unhandled exception in event loop" and the traceback), not when it is collected."""
+        # (_log_traceback: the exception is set and nobody retrieved it yet, not even an `await`
+        # of the task once it was done.)
+        if not task._has_consumer and not task.cancelled() and task._log_traceback:
+            exc = task.exception()
+            if exc is not None:
+                self.call_exception_handler({"exception": exc})
 
     def set_task_factory(self, factory):
         """Use factory(loop, coro, **kwargs) to make tasks; None restores the default."""

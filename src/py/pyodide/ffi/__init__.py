@@ -53,12 +53,17 @@ for _cls, _abcs in (
         _base.register(_cls)
 del _cls, _abcs, _base
 
+class InternalError(Exception):
+    """Raised when an internal check of the FFI fails but the runtime can go on."""
+
+
 # True in a browser or web worker, False under Node.
 IN_BROWSER = not hasattr(_js, "process") or not hasattr(_js.process, "versions")
 
 __all__ = [
     "ConversionError",
     "IN_BROWSER",
+    "InternalError",
     "JsArray",
     "JsAsyncGenerator",
     "JsAsyncIterable",
