@@ -129,6 +129,8 @@ addToLibrary({
         const s = P.stateOf(proxy);
         if (!s.jsonView) {
           s.jsonView = new Proxy(s.target, s.flags & Flags.PY_SEQUENCE ? arrayHandler : objectHandler);
+          // A PyProxy to `instanceof` and to conversions, which know PyProxies by their state.
+          P.states.set(s.jsonView, s);
         }
         return s.jsonView;
       };
