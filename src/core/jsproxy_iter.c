@@ -105,21 +105,9 @@ jsgenerator_throw(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (exc == NULL) {
         return NULL;
     }
-    JsRef err;
-    if (PyExceptionInstance_Check(exc)) {
-        PyErr_SetRaisedException(exc);
-        err = sangam_error_to_js();
-    } else if (sangam_jsproxy_check(exc)) {
-        /* A JS value is thrown into the JS generator as itself. */
-        err = sangam_h_dup(sangam_jsproxy_ref(exc));
-        Py_DECREF(exc);
-    } else {
-        PyErr_Format(PyExc_TypeError,
-                     "exceptions must be classes or instances deriving from BaseException, not %s",
-                     Py_TYPE(exc)->tp_name);
-        Py_DECREF(exc);
-        return NULL;
-    }
+    /* thrown_exception made an exception instance (a JsException carries its JS error). */
+    PyErr_SetRaisedException(exc);
+    JsRef err = sangam_error_to_js();
     PyObject *r = jsiterator_next_impl(self, err, 1, -1);
     sangam_h_release(err);
     return r;
@@ -210,21 +198,9 @@ jsasyncgen_athrow(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (exc == NULL) {
         return NULL;
     }
-    JsRef err;
-    if (PyExceptionInstance_Check(exc)) {
-        PyErr_SetRaisedException(exc);
-        err = sangam_error_to_js();
-    } else if (sangam_jsproxy_check(exc)) {
-        /* A JS value is thrown into the JS generator as itself. */
-        err = sangam_h_dup(sangam_jsproxy_ref(exc));
-        Py_DECREF(exc);
-    } else {
-        PyErr_Format(PyExc_TypeError,
-                     "exceptions must be classes or instances deriving from BaseException, not %s",
-                     Py_TYPE(exc)->tp_name);
-        Py_DECREF(exc);
-        return NULL;
-    }
+    /* thrown_exception made an exception instance (a JsException carries its JS error). */
+    PyErr_SetRaisedException(exc);
+    JsRef err = sangam_error_to_js();
     PyObject *r = sangam_js_anext(REF(self), err, 1, -1);
     sangam_h_release(err);
     return r;

@@ -249,9 +249,10 @@ test('getters that call runPython, or throw, are fine at each operation', () => 
 
 // Fuzzer seed 1, step 1153: `gen.throw(x)` on a JS generator with x no exception (a JS function,
 // an int) set a non-exception as the raised exception, and the runtime died.
-test('fuzz seed 1: JsGenerator.throw of a non-exception is a TypeError, of a JS value throws it', () => {
+test('fuzz seed 1: JsGenerator.throw of a non-exception is a TypeError, as for a Python generator', () => {
   const gen = () => (function* () { yield 1; })();
   assert.match(pyOutcome('v.throw(1)', gen()), /^EXC TypeError: exceptions must be/);
-  assert.match(pyOutcome('v.throw(__import__("js").Object)', gen()), /^EXC JsException: /);
+  assert.match(pyOutcome('v.throw(__import__("js").Object)', gen()), /^EXC TypeError: exceptions must be/);
+  assert.match(pyOutcome('v.throw(__import__("js").Error.new("e"))', gen()), /^EXC JsException: Error: e/);
   assert.equal(pyOutcome('v.throw(ValueError("x"))', gen()), 'EXC ValueError: x');
 });
