@@ -224,8 +224,10 @@ const JSON_TYPE = 'application/vnd.pypi.simple.v1+json';
 //   /pypi/<project>/json              the PyPI JSON API
 //   anything else from `staticDir`, when given (e.g. the repository, to serve dist/ to a browser)
 // Resolves to {url, requests (each request's method and path, in order), close()}.
-export async function serveIndex({ dir, port = 0, host = '127.0.0.1', staticDir = null, log = null } = {}) {
+export async function serveIndex({ dir, port = 0, host = '127.0.0.1', staticDir = null, log = null, delayMs = 0 } = {}) {
   const requests = [];
+  // Requests being answered at once, and the most there were (tests check parallel downloads).
+  const stats = { inFlight: 0, maxInFlight: 0 };
   const projects = () => {
     const map = new Map();
     for (const info of listWheels(dir)) {
@@ -245,12 +247,23 @@ export async function serveIndex({ dir, port = 0, host = '127.0.0.1', staticDir 
     const p = decodeURIComponent(url.pathname);
     requests.push({ method: req.method, path: p });
     log?.(`${req.method} ${p}`);
+    stats.maxInFlight = Math.max(stats.maxInFlight, ++stats.inFlight);
+    res.once('close', () => { stats.inFlight--; });
     const headers = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*',
       'access-control-allow-methods': 'GET, HEAD, OPTIONS' };
     const send = (status, type, body) => {
       res.writeHead(status, { ...headers, 'content-type': type, 'content-length': Buffer.byteLength(body) });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
+    if (delayMs && !res.delayed) {
+      // Wheels answered after a pause, so that a test sees downloads overlap.
+      res.delayed = true;
+      setTimeout(() => handle(req, res, url, p, headers, send), delayMs);
+      return;
+    }
+    handle(req, res, url, p, headers, send);
+  });
+  const handle = (req, res, url, p, headers, send) => {
     try {
       if (req.method === 'OPTIONS') { res.writeHead(204, headers); res.end(); return; }
       if (req.method !== 'GET' && req.method !== 'HEAD') { send(405, 'text/plain', 'method not allowed\n'); return; }
@@ -314,13 +327,14 @@ export async function serveIndex({ dir, port = 0, host = '127.0.0.1', staticDir 
     } catch (e) {
       send(500, 'text/plain', `${e.message}\n`);
     }
-  });
+  };
   await new Promise((resolve, reject) => { server.once('error', reject); server.listen(port, host, resolve); });
   const addr = server.address();
   return {
     url: `http://${host}:${addr.port}`,
     server,
     requests,
+    stats,
     close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(resolve); }),
   };
 }
