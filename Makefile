@@ -59,10 +59,15 @@ $(DIST)/sangam.asm.mjs: $(CORE_OBJ) $(CORE_JS) $(BUILD)/pylibs.txt Makefile
 
 # sangam's own Python packages (src/py: pyodide, ...) ship in the same zip as the stdlib.
 PY_PKG_SRC := $(shell find src/py -name '*.py')
-$(DIST)/python_stdlib.zip: tools/stdlib_zip.py $(BUILD)/paths.mk $(PY_PKG_SRC)
+# So do the pinned PyPI wheels of tools/runtime-wheels.txt (packaging, for micropip).
+$(BUILD)/runtime-wheels.list: tools/runtime-wheels.txt tools/fetch-runtime-wheels.sh
+	@mkdir -p $(BUILD)
+	tools/fetch-runtime-wheels.sh > $@.part && mv $@.part $@
+$(DIST)/python_stdlib.zip: tools/stdlib_zip.py $(BUILD)/paths.mk $(PY_PKG_SRC) $(BUILD)/runtime-wheels.list
 	@mkdir -p $(DIST)
 	$(PY_NATIVE)/bin/python3.13 tools/stdlib_zip.py $(PY_SRC)/Lib \
-		$$(ls $(PY_BUILD)/build/lib.*/_sysconfigdata_*.py) /usr/share/zoneinfo $@ src/py
+		$$(ls $(PY_BUILD)/build/lib.*/_sysconfigdata_*.py) /usr/share/zoneinfo $@ src/py \
+		$$(cat $(BUILD)/runtime-wheels.list)
 
 # Headers for building extension modules out of tree.
 $(DIST)/include/python3.13/pyconfig.h: $(BUILD)/paths.mk

@@ -1,0 +1,95 @@
+"""Helpers for the package tests: where the real PyPI wheels are, and hostile variants of them.
+
+The wheels are the pinned set tools/fetch-wheels.sh downloads into $SANGAM_CACHE/wheels
+(tests/packages/wheels.txt pins each by sha256). Inside the runtime the cache is visible because
+bin/sangam mounts the script's directory and the environment says where the cache is; the tests
+read SANGAM_WHEELS (set by tests/py/run-packages.sh) or fall back to ~/.cache/sangam/wheels.
+"""
+
+import base64
+import csv
+import hashlib
+import io
+import os
+import zipfile
+
+
+def wheel_dir():
+    d = os.environ.get("SANGAM_WHEELS") or os.path.join(
+        os.environ.get("SANGAM_CACHE") or os.path.expanduser("~/.cache/sangam"), "wheels"
+    )
+    return d
+
+
+def wheel_path(prefix):
+    """The cached wheel whose file name starts with prefix ('six-1.17.0')."""
+    d = wheel_dir()
+    names = sorted(n for n in os.listdir(d) if n.startswith(prefix) and n.endswith(".whl"))
+    if not names:
+        raise FileNotFoundError(f"no wheel {prefix}* in {d}: run tools/fetch-wheels.sh")
+    return os.path.join(d, names[-1])
+
+
+def read_wheel(prefix):
+    p = wheel_path(prefix)
+    with open(p, "rb") as f:
+        return os.path.basename(p), f.read()
+
+
+def record_hash(data):
+    return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+
+def entries(data):
+    """[(ZipInfo, bytes)] of a wheel, in archive order."""
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    return [(zi, zf.read(zi)) for zi in zf.infolist()]
+
+
+def build(items, fix_record=True):
+    """A zip of items [(name or ZipInfo, bytes)]; with fix_record, RECORD is rewritten to match."""
+    items = list(items)
+    if fix_record:
+        record_name = next(
+            (n.filename if isinstance(n, zipfile.ZipInfo) else n for n, _ in items
+             if (n.filename if isinstance(n, zipfile.ZipInfo) else n).endswith(".dist-info/RECORD")),
+            None,
+        )
+        if record_name:
+            out = io.StringIO()
+            w = csv.writer(out, lineterminator="\n")
+            for n, body in items:
+                name = n.filename if isinstance(n, zipfile.ZipInfo) else n
+                if name != record_name and not name.endswith("/"):
+                    w.writerow([name, record_hash(body), len(body)])
+            w.writerow([record_name, "", ""])
+            items = [(n, out.getvalue().encode() if (n.filename if isinstance(n, zipfile.ZipInfo) else n)
+                      == record_name else b) for n, b in items]
+    buf = io.BytesIO()
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # duplicate names are what some tests want
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for n, body in items:
+                zf.writestr(n, body)
+    return buf.getvalue()
+
+
+def tree_digest(*roots):
+    """A digest of everything under roots: paths, file bytes, modes, directories."""
+    h = hashlib.sha256()
+    for root in roots:
+        if not os.path.exists(root):
+            h.update(b"missing:" + root.encode())
+            continue
+        for d, dirs, files in os.walk(root):
+            dirs.sort()
+            h.update(b"D" + d.encode())
+            for f in sorted(files):
+                p = os.path.join(d, f)
+                h.update(b"F" + p.encode() + oct(os.lstat(p).st_mode).encode())
+                if not os.path.islink(p):
+                    with open(p, "rb") as fh:
+                        h.update(hashlib.sha256(fh.read()).digest())
+    return h.hexdigest()
