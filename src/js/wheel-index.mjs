@@ -222,10 +222,15 @@ const JSON_TYPE = 'application/vnd.pypi.simple.v1+json';
 //   /simple/ and /simple/<project>/   PEP 503 HTML, or PEP 691 JSON when the Accept header asks
 //   /files/<wheel> and /files/<wheel>.metadata   the wheel and its PEP 658 metadata
 //   /pypi/<project>/json              the PyPI JSON API
-//   anything else from `staticDir`, when given (e.g. the repository, to serve dist/ to a browser)
-// Resolves to {url, requests (each request's method and path, in order), close()}.
-export async function serveIndex({ dir, port = 0, host = '127.0.0.1', staticDir = null, log = null, delayMs = 0 } = {}) {
+//   anything else from `staticDir` (a folder, or {prefix: folder}), e.g. dist/ for a browser
+// onPost(path, body), when given, receives POST requests (a test page's report).
+// Resolves to {url, requests (each request's method and path, in order), stats, close()}.
+export async function serveIndex({ dir, port = 0, host = '127.0.0.1', staticDir = null, log = null, delayMs = 0, onPost = null } = {}) {
   const requests = [];
+  // staticDir: a folder served at /, or {prefix: folder}.
+  const statics = Object.entries(typeof staticDir === 'string' ? { '/': staticDir } : staticDir ?? {})
+    .map(([prefix, root]) => [prefix.endsWith('/') ? prefix : prefix + '/', path.resolve(root)])
+    .sort((a, b) => b[0].length - a[0].length);
   // Requests being answered at once, and the most there were (tests check parallel downloads).
   const stats = { inFlight: 0, maxInFlight: 0 };
   const projects = () => {
@@ -266,6 +271,13 @@ export async function serveIndex({ dir, port = 0, host = '127.0.0.1', staticDir 
   const handle = (req, res, url, p, headers, send) => {
     try {
       if (req.method === 'OPTIONS') { res.writeHead(204, headers); res.end(); return; }
+      if (req.method === 'POST' && onPost) {
+        // For tests: a page posts what it saw.
+        let body = '';
+        req.on('data', (c) => { body += c; });
+        req.on('end', () => { send(200, 'text/plain', 'ok\n'); onPost(p, body); });
+        return;
+      }
       if (req.method !== 'GET' && req.method !== 'HEAD') { send(405, 'text/plain', 'method not allowed\n'); return; }
       const wantsJson = (req.headers.accept ?? '').includes(JSON_TYPE) || url.searchParams.get('format') === JSON_TYPE;
       let m;
@@ -311,16 +323,18 @@ export async function serveIndex({ dir, port = 0, host = '127.0.0.1', staticDir 
             requires_python: chosen[0].requiresPython, yanked: false },
           releases, urls: chosen.map(release),
         }));
-      } else if (staticDir) {
-        const rel = path.normalize(p).replace(/^(\.\.[/\\])+/, '');
-        const file = path.join(staticDir, rel);
-        if (!file.startsWith(path.resolve(staticDir)) || !fs.statSync(file, { throwIfNoEntry: false })?.isFile()) {
-          send(404, 'text/plain', 'not found\n');
-          return;
-        }
+      } else if (statics.length) {
+        // The longest prefix whose folder has the file.
         const types = { '.html': 'text/html', '.mjs': 'text/javascript', '.js': 'text/javascript',
           '.wasm': 'application/wasm', '.json': 'application/json', '.zip': 'application/zip' };
-        send(200, types[path.extname(file)] ?? 'application/octet-stream', fs.readFileSync(file));
+        for (const [prefix, root] of statics) {
+          if (!p.startsWith(prefix)) continue;
+          const file = path.join(root, path.normalize(p.slice(prefix.length)).replace(/^(\.\.[/\\])+/, ''));
+          if (!file.startsWith(root + path.sep) || !fs.statSync(file, { throwIfNoEntry: false })?.isFile()) continue;
+          send(200, types[path.extname(file)] ?? 'application/octet-stream', fs.readFileSync(file));
+          return;
+        }
+        send(404, 'text/plain', 'not found\n');
       } else {
         send(404, 'text/plain', 'not found\n');
       }
