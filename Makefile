@@ -104,3 +104,4 @@ clean:
 bench: all
 	cd bench && npm install --no-audit --no-fund --silent
 	nice node bench/run.mjs
+	nice node bench/packages.mjs

@@ -249,7 +249,7 @@ export async function serveIndex({ dir, port = 0, host = '127.0.0.1', staticDir 
   });
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://index');
-    const p = decodeURIComponent(url.pathname);
+    const p = decodeURIComponent(url.pathname).replace(/\/{2,}/g, '/');
     requests.push({ method: req.method, path: p });
     log?.(`${req.method} ${p}`);
     stats.maxInFlight = Math.max(stats.maxInFlight, ++stats.inFlight);
