@@ -21,7 +21,8 @@ from urllib.parse import urldefrag, urljoin
 from packaging.utils import canonicalize_name, parse_sdist_filename, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
-ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1"
+DEFAULT_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1"
+ACCEPT = DEFAULT_ACCEPT  # what project pages are asked for (the tests ask for HTML only, too)
 
 
 class HttpError(OSError):
@@ -215,4 +216,3 @@ async def fetch_project(name: str, index_urls: list[str], credentials=None) -> P
     return None
 
 
-_SPLIT_RE = re.compile(r"\s*,\s*")
