@@ -60,9 +60,9 @@ $(DIST)/sangam.asm.mjs: $(CORE_OBJ) $(CORE_JS) $(BUILD)/pylibs.txt Makefile
 # sangam's own Python packages (src/py: pyodide, ...) ship in the same zip as the stdlib.
 PY_PKG_SRC := $(shell find src/py -name '*.py')
 # So do the pinned PyPI wheels of tools/runtime-wheels.txt (packaging, for micropip).
-$(BUILD)/runtime-wheels.list: tools/runtime-wheels.txt tools/fetch-runtime-wheels.sh
+$(BUILD)/runtime-wheels.list: tools/runtime-wheels.txt tools/fetch-pinned-wheels.sh
 	@mkdir -p $(BUILD)
-	tools/fetch-runtime-wheels.sh > $@.part && mv $@.part $@
+	tools/fetch-pinned-wheels.sh tools/runtime-wheels.txt runtime-wheels > $@.part && mv $@.part $@
 $(DIST)/python_stdlib.zip: tools/stdlib_zip.py $(BUILD)/paths.mk $(PY_PKG_SRC) $(BUILD)/runtime-wheels.list
 	@mkdir -p $(DIST)
 	$(PY_NATIVE)/bin/python3.13 tools/stdlib_zip.py $(PY_SRC)/Lib \

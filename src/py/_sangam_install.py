@@ -12,6 +12,9 @@ lock file (from JS), and micropip (from Python). The interface is stable:
             direct_url       a PEP 610 dict ({"url": ..., "archive_info": {...}}) written to
                              direct_url.json, or None for a wheel from an index or a lock file
             expected_sha256  hex sha256 the bytes must have (from the lock file or the index), or None
+            An optional fifth element is a dict of per-wheel options: "requested" (overrides the
+            keyword for this wheel) and "dist_info_files" ({file name: bytes} written into the
+            .dist-info folder and recorded, e.g. where micropip got the wheel).
         installer: the text written to the INSTALLER file (e.g. "micropip", "sangam")
         requested: writes REQUESTED (PEP 376) when true: the user asked for this distribution itself
         Returns one dict per installed distribution, in the order given:
@@ -407,12 +410,23 @@ def install(wheels, *, installer: str = "sangam", requested: bool = True, _dirs:
     plans: list[_Plan] = []
     for entry in wheels:
         try:
-            file_name, data, direct_url, expected = entry
+            file_name, data, direct_url, expected, *rest = entry
+            options = dict(rest[0]) if rest else {}
+            if len(rest) > 1:
+                raise ValueError
         except (TypeError, ValueError):
             raise InstallError(
-                "each wheel is a tuple (file_name, data, direct_url, expected_sha256), not " + repr(entry)[:80]
+                "each wheel is a tuple (file_name, data, direct_url, expected_sha256[, options]), not "
+                + repr(entry)[:80]
             ) from None
-        plans.append(_verify(file_name, data, direct_url, expected, dirs, tags))
+        plan = _verify(file_name, data, direct_url, expected, dirs, tags)
+        plan.requested = bool(options.get("requested", requested))
+        extra_files = options.get("dist_info_files") or {}
+        for fname, body in extra_files.items():
+            if not isinstance(fname, str) or "/" in fname or fname in ("", ".", "..", "RECORD"):
+                raise InstallError(f"{file_name}: bad dist_info_files name {fname!r}", file_name)
+        plan.extra_files = {k: bytes(v) for k, v in extra_files.items()}
+        plans.append(plan)
 
     # The batch as a whole: one wheel per distribution, no two writing the same file.
     seen_names: dict[str, str] = {}
@@ -436,8 +450,10 @@ def install(wheels, *, installer: str = "sangam", requested: bool = True, _dirs:
         extra = {
             os.path.join(di, "INSTALLER"): (installer.strip() + "\n").encode(),
         }
-        if requested:
+        if plan.requested:
             extra[os.path.join(di, "REQUESTED")] = b""
+        for fname, body in plan.extra_files.items():
+            extra[os.path.join(di, fname)] = body
         if plan._direct_url is not None:
             extra[os.path.join(di, "direct_url.json")] = json.dumps(plan._direct_url, sort_keys=True).encode()
         plan.files = [f for f in plan.files if f[0] not in extra] + [(p, b, False) for p, b in extra.items()]

@@ -1,9 +1,9 @@
 """Helpers for the package tests: where the real PyPI wheels are, and hostile variants of them.
 
-The wheels are the pinned set tools/fetch-wheels.sh downloads into $SANGAM_CACHE/wheels
-(tests/packages/wheels.txt pins each by sha256). Inside the runtime the cache is visible because
-bin/sangam mounts the script's directory and the environment says where the cache is; the tests
-read SANGAM_WHEELS (set by tests/py/run-packages.sh) or fall back to ~/.cache/sangam/wheels.
+The wheels are the pinned sets tools/fetch-wheels.sh (tests/packages/wheels.txt) and
+tools/fetch-pinned-wheels.sh (tests/packages/wheels-resolver.txt) download into $SANGAM_CACHE.
+tests/packages/run-py.mjs mounts those folders in the runtime and names them in SANGAM_WHEELS
+(':'-separated); the index it serves them from is SANGAM_INDEX.
 """
 
 import base64
@@ -14,20 +14,21 @@ import os
 import zipfile
 
 
-def wheel_dir():
-    d = os.environ.get("SANGAM_WHEELS") or os.path.join(
-        os.environ.get("SANGAM_CACHE") or os.path.expanduser("~/.cache/sangam"), "wheels"
-    )
-    return d
+def wheel_dirs():
+    env = os.environ.get("SANGAM_WHEELS")
+    if env:
+        return env.split(":")
+    cache = os.environ.get("SANGAM_CACHE") or os.path.expanduser("~/.cache/sangam")
+    return [os.path.join(cache, "wheels"), os.path.join(cache, "wheels-resolver")]
 
 
 def wheel_path(prefix):
     """The cached wheel whose file name starts with prefix ('six-1.17.0')."""
-    d = wheel_dir()
-    names = sorted(n for n in os.listdir(d) if n.startswith(prefix) and n.endswith(".whl"))
-    if not names:
-        raise FileNotFoundError(f"no wheel {prefix}* in {d}: run tools/fetch-wheels.sh")
-    return os.path.join(d, names[-1])
+    found = sorted(os.path.join(d, n) for d in wheel_dirs() if os.path.isdir(d)
+                   for n in os.listdir(d) if n.startswith(prefix) and n.endswith(".whl"))
+    if not found:
+        raise FileNotFoundError(f"no wheel {prefix}* in {wheel_dirs()}: run tools/fetch-wheels.sh")
+    return found[-1]
 
 
 def read_wheel(prefix):
