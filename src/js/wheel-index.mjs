@@ -120,16 +120,40 @@ export function evalMarker(marker, env = MARKER_ENV) {
   return or();
 }
 
-// The names a Requires-Dist list makes the runtime need (no extras requested).
-export function requiredNames(requiresDist) {
-  const names = [];
+// What a Requires-Dist list makes the runtime need (no extras requested): [{name, specifier}].
+export function requirements(requiresDist) {
+  const reqs = [];
   for (const req of requiresDist) {
     const [spec, marker] = req.split(';');
     if (marker && !evalMarker(marker.trim())) continue;
-    const name = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec)[1];
-    names.push(canonicalName(name));
+    const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*\(?([^)]*)\)?/.exec(spec);
+    reqs.push({ name: canonicalName(m[1]), specifier: m[2].trim() });
   }
-  return names;
+  return reqs;
+}
+
+export const requiredNames = (requiresDist) => requirements(requiresDist).map((r) => r.name);
+
+// Whether `version` satisfies a PEP 440 specifier such as ">=1.1.0,<1.4" (release segments
+// compared numerically; enough for choosing among a folder's wheels).
+export function satisfies(version, specifier) {
+  for (const clause of specifier.split(',').map((c) => c.trim()).filter(Boolean)) {
+    const m = /^(===|==|!=|<=|>=|~=|<|>)\s*(.+)$/.exec(clause);
+    if (!m) return false;
+    const [, op, v] = m;
+    if ((op === '==' || op === '!=') && v.endsWith('.*')) {
+      const prefix = v.slice(0, -2);
+      const same = version === prefix || version.startsWith(prefix + '.');
+      if (same !== (op === '==')) return false;
+      continue;
+    }
+    const c = compareVersions(version, v);
+    const ok = { '==': c === 0, '===': version === v, '!=': c !== 0, '<=': c <= 0, '>=': c >= 0, '<': c < 0, '>': c > 0,
+      '~=': c >= 0 && compareVersions(version.split('.').slice(0, v.split('.').length - 1).join('.'),
+        v.split('.').slice(0, -1).join('.')) === 0 }[op];
+    if (!ok) return false;
+  }
+  return true;
 }
 
 // Everything the index and the lock file say about one wheel file.
@@ -189,7 +213,7 @@ function newest(infos) {
   return [...infos].sort((a, b) => compareVersions(b.version, a.version))[0];
 }
 
-// A pyodide-lock.json for a folder of wheels: for each project its newest wheel, depending on the
+// A pyodide-lock.json for a folder of wheels: for each project one wheel (see below), depending on the
 // projects its Requires-Dist names (markers evaluated for the runtime, extras left out). file_name
 // is relative to the folder unless `baseUrl` is given.
 export function makeLock(dir, { baseUrl = '' } = {}) {
@@ -198,9 +222,22 @@ export function makeLock(dir, { baseUrl = '' } = {}) {
     if (!byName.has(info.name)) byName.set(info.name, []);
     byName.get(info.name).push(info);
   }
+  // Each project's newest wheel, unless what the other chosen wheels require rules it out: then
+  // the newest that satisfies them all (repeated until nothing changes).
+  const chosen = new Map([...byName].map(([name, infos]) => [name, newest(infos)]));
+  for (let changed = true, rounds = 0; changed && rounds < 10; rounds++) {
+    changed = false;
+    for (const [name, infos] of byName) {
+      const specs = [...chosen.values()].flatMap((w) => requirements(w.requiresDist))
+        .filter((r) => r.name === name).map((r) => r.specifier);
+      const fits = infos.filter((w) => specs.every((spec) => satisfies(w.version, spec)));
+      const pick = fits.length ? newest(fits) : newest(infos);
+      if (pick !== chosen.get(name)) { chosen.set(name, pick); changed = true; }
+    }
+  }
   const packages = {};
-  for (const [name, infos] of [...byName].sort()) {
-    const w = newest(infos);
+  for (const [name] of [...byName].sort()) {
+    const w = chosen.get(name);
     const depends = [...new Set(requiredNames(w.requiresDist))].filter((d) => {
       if (byName.has(d)) return true;
       throw new Error(`${w.fileName} requires ${d}, which ${dir} has no wheel for`);

@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { evalMarker, requiredNames, readZip } from '../../src/js/wheel-index.mjs';
+import { evalMarker, requiredNames, requirements, satisfies, readZip } from '../../src/js/wheel-index.mjs';
 import { ROOT, WHEELS, pinnedWheels, makeRepo, lockOf, serve } from './fixture.mjs';
 
 const JSON_TYPE = 'application/vnd.pypi.simple.v1+json';
@@ -120,6 +120,7 @@ test('sangam-lock writes a pyodide-lock.json whose dependencies close over the f
     for (const d of p.depends) assert.ok(d in lock.packages, `${key} depends on ${d}`);
   }
   assert.equal(lock.packages.fsspec.version, '2026.9.0'); // the newest of the four
+  assert.equal(lock.packages.mpmath.version, '1.3.0'); // sympy requires mpmath<1.4
   assert.deepEqual(lock.packages.pytest.depends.sort(), ['iniconfig', 'packaging', 'pluggy', 'pygments']);
   assert.deepEqual(lock.packages.sympy.imports, ['isympy', 'sympy']);
   assert.deepEqual(lock.packages['python-dateutil'].imports, ['dateutil']);
@@ -140,4 +141,11 @@ test('environment markers and Requires-Dist, evaluated for the runtime', () => {
   assert.deepEqual(requiredNames(['typing_extensions>=4; python_version < "3.14"', 'tomli; python_version < "3.11"',
     'pytest; extra == "test"', 'Pygments (>=2.13.0,<3.0.0)']), ['typing-extensions', 'pygments']);
   assert.throws(() => evalMarker('no_such_variable == "x"'), /unknown marker variable no_such_variable/);
+  assert.deepEqual(requirements(['mpmath<1.4,>=1.1.0', 'rich[jupyter] (>=10)']),
+    [{ name: 'mpmath', specifier: '<1.4,>=1.1.0' }, { name: 'rich', specifier: '>=10' }]);
+  assert.equal(satisfies('1.3.0', '<1.4,>=1.1.0'), true);
+  assert.equal(satisfies('1.4.1', '<1.4,>=1.1.0'), false);
+  assert.equal(satisfies('2024.12.0', '==2024.*'), true);
+  assert.equal(satisfies('2.3.1', '~=2.2'), true);
+  assert.equal(satisfies('3.0', '~=2.2'), false);
 });
