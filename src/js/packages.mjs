@@ -118,12 +118,22 @@ export async function createPackages(api, options, indexURL) {
 
   const loader = api.pyimport('pyodide._package_loader');
   try {
-    loader.set_lock(JSON.stringify(lock));
+    loader.set_lock(JSON.stringify(lock), baseURL);
   } catch (e) {
     loader.destroy();
     throw e;
   }
-  const loadedPackages = {};
+  // loadedPackages reads the Python dict both loadPackage and micropip record into.
+  const loadedDict = loader.loaded;
+  const loadedPackages = new Proxy({}, {
+    get: (_, k) => (typeof k === 'string' ? loadedDict.get(k) : undefined),
+    has: (_, k) => typeof k === 'string' && loadedDict.has(k),
+    set: (_, k, v) => { loadedDict.set(k, String(v)); return true; },
+    deleteProperty: (_, k) => { if (loadedDict.has(k)) loadedDict.delete(k); return true; },
+    ownKeys: () => Array.from(loadedDict),
+    getOwnPropertyDescriptor: (_, k) => (typeof k === 'string' && loadedDict.has(k)
+      ? { value: loadedDict.get(k), enumerable: true, configurable: true, writable: true } : undefined),
+  });
 
   // Wheel bytes from Node's cache (checked against their sha256) or the network (then cached).
   async function download(url, expected, fileName, message) {
@@ -216,6 +226,8 @@ export async function createPackages(api, options, indexURL) {
     else if (names && typeof names[Symbol.iterator] === 'function' && typeof names !== 'string') names = Array.from(names);
     else throw new TypeError('loadPackage expects a package name, a wheel URL or an array of them');
     const { todo, failures } = await plan(names);
+    const asked = new Set(names.map((n) => (typeof n === 'string' && !/[/:]|\.whl$/.test(n) ? canonicalName(n) : null)));
+    for (const p of todo) if (p.channel !== DEFAULT_CHANNEL) asked.add(p.name);
     if (todo.length && !failures.length) {
       message(`Loading ${todo.map((p) => p.name).join(', ')}`);
       const results = await parallel(todo.map((p) => async () => {
@@ -232,6 +244,7 @@ export async function createPackages(api, options, indexURL) {
       if (!failures.length) {
         const batch = todo.map((p, i) => ({
           name: p.name, channel: p.channel, file_name: p.fileName.split('/').pop(), data: results[i].value.bytes,
+          requested: asked.has(p.name),
           sha256: checkIntegrity ? p.sha256 : null,
           direct_url: p.channel === DEFAULT_CHANNEL ? null : JSON.stringify({ url: p.url,
             archive_info: { hash: `sha256=${results[i].value.hash}`, hashes: { sha256: results[i].value.hash } } }),
@@ -246,7 +259,6 @@ export async function createPackages(api, options, indexURL) {
           failures.push({ name: culprit ? culprit.name : todo.map((p) => p.name).join(', '), reason: last });
         }
         if (installed) {
-          for (const p of todo) loadedPackages[p.name] = p.channel;
           await afterInstall(installed);
           message(`Loaded ${todo.map((p) => p.name).join(', ')}`);
           return todo.map((p) => ({ name: p.name, version: p.version, fileName: p.fileName.split('/').pop(),
@@ -307,6 +319,6 @@ export async function createPackages(api, options, indexURL) {
     loadedPackages,
     loadPackage,
     loadPackagesFromImports,
-    destroy() { loader.destroy(); },
+    destroy() { loadedDict.destroy(); loader.destroy(); },
   };
 }

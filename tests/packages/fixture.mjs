@@ -43,7 +43,8 @@ export async function serve(t, dir, opts = {}) {
 export const wheelRequests = (index) => index.requests.filter((r) => r.path.endsWith('.whl')).map((r) => r.path);
 
 export async function load(opts = {}) {
-  const { loadPyodide } = await import(path.join(ROOT, 'dist/sangam.mjs'));
+  // SANGAM_DIST: another build to test (default: dist/).
+  const { loadPyodide } = await import(path.join(process.env.SANGAM_DIST ?? path.join(ROOT, 'dist'), 'sangam.mjs'));
   return loadPyodide({ stdout: () => {}, stderr: () => {}, ...opts });
 }
 

@@ -39,6 +39,8 @@ out.getvalue()`);
   // Installed the way pip would: importlib.metadata sees it, INSTALLER says who.
   assert.equal(py.runPython(`import importlib.metadata as m; m.version('rich') + ' ' + m.distribution('rich').read_text('INSTALLER').strip()`),
     `${lockOf(repo).packages.rich.version} sangam`);
+  // Only what was asked for is REQUESTED (PEP 376); its dependencies are not.
+  assert.deepEqual(py.runPython(`[m.distribution(n).read_text('REQUESTED') is not None for n in ('rich', 'pygments')]`).toJs(), [true, false]);
   // Loading it again does nothing.
   assert.deepEqual(await py.loadPackage(['rich', 'pygments'], quiet), []);
   assert.equal(wheelRequests(index).length, 4);

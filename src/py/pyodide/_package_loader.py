@@ -14,10 +14,14 @@ loaded: dict[str, str] = {}
 # The lock file's info and packages, for micropip.freeze (set by the JS loader).
 lock_info: dict = {}
 lock_packages: dict = {}
+# Where the lock file's relative file names are fetched from (packageBaseUrl).
+lock_base_url: str | None = None
 
 
-def set_lock(lock_json: str) -> None:
-    """Takes the lock file (JSON text) the runtime was started with."""
+def set_lock(lock_json: str, base_url: str | None = None) -> None:
+    """Takes the lock file (JSON text) the runtime was started with, and its base URL."""
+    global lock_base_url
+    lock_base_url = base_url
     lock = json.loads(lock_json)
     lock_info.clear()
     lock_info.update(lock.get("info", {}))
@@ -32,7 +36,7 @@ def set_lock(lock_json: str) -> None:
 def install(entries) -> str:
     """Installs the wheels of one loadPackage batch, all or nothing. `entries` is a JS array of
     {file_name, data: Uint8Array, direct_url: JSON text or null, sha256: hex or null, channel,
-    name}. Returns JSON: one {name, version, imports, shared_libraries} per wheel."""
+    name, requested}. Returns JSON: one {name, version, imports, shared_libraries} per wheel."""
     import _sangam_install
 
     wheels = []
@@ -44,6 +48,8 @@ def install(entries) -> str:
                 entry.data.to_bytes(),
                 json.loads(direct_url) if direct_url else None,
                 entry.sha256 or None,
+                # A dependency pulled in by another package was not asked for (PEP 376 REQUESTED).
+                {"requested": bool(entry.requested)},
             )
         )
     results = _sangam_install.install(wheels, installer="sangam", requested=True)
