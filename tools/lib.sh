@@ -24,6 +24,20 @@ manifest_field() {
     printf '%s' "$v"
 }
 
+# The Debian archive this machine's own apt uses (its first non-security URI), so no host is
+# written here; SANGAM_DEBIAN_MIRROR overrides it.
+debian_mirror() {
+    if [ -n "${SANGAM_DEBIAN_MIRROR:-}" ]; then
+        printf '%s' "$SANGAM_DEBIAN_MIRROR"
+        return
+    fi
+    local uri
+    uri=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '/^URIs:/ { print $2 }' | grep -v security | head -1)
+    [ -n "$uri" ] || uri=$(awk '$1 == "deb" { print ($2 ~ /^\[/ ? $3 : $2) }' /etc/apt/sources.list 2>/dev/null | grep -v security | head -1)
+    [ -n "$uri" ] || die "no Debian archive found in /etc/apt sources; set SANGAM_DEBIAN_MIRROR"
+    printf '%s' "$uri"
+}
+
 # apt_private SUITE apt-get|apt-cache ARGS...: apt with a private configuration for one Debian suite.
 # The system's sources are never read or changed.
 apt_private() {
@@ -33,7 +47,7 @@ apt_private() {
         mkdir -p "$root/sources.list.d" "$root/lists/partial" "$root/archives/partial"
         cat > "$root/sources.list.d/$suite.sources" <<EOF
 Types: deb deb-src
-URIs: http://deb.debian.org/debian
+URIs: $(debian_mirror)
 Suites: $suite
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
