@@ -49,7 +49,7 @@ LINK_FLAGS := -O2 $(ABI_FLAGS) -sWASM_BIGINT -sMAIN_MODULE=1 -Wl,--wrap=dlopen -
 	-sSTACK_SIZE=5242880 -sEXIT_RUNTIME=0 -sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0 \
 	-sFORCE_FILESYSTEM=1 -lnodefs.js -lidbfs.js \
 	-sINCOMING_MODULE_JS_API=locateFile,instantiateWasm,print,printErr,preRun \
-	-sEXPORTED_FUNCTIONS=_malloc,_free -sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE='$$Handles,$$SangamErrno,$$Errors,$$Convert,$$PyProxies,$$JsProxies' \
+	-sEXPORTED_FUNCTIONS=_malloc,_free -sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE='$$Handles,$$SangamErrno,$$Errors,$$Convert,$$PyProxies,$$JsProxies,$$SangamDynload' \
 	-sEXPORTED_RUNTIME_METHODS=FS,ENV,stringToNewUTF8,stringToUTF8OnStack,UTF8ToString,stackSave,stackRestore,stackAlloc,getValue,setValue \
 	$(addprefix --js-library ,$(CORE_JS))
 
@@ -104,3 +104,4 @@ clean:
 bench: all
 	cd bench && npm install --no-audit --no-fund --silent
 	nice node bench/run.mjs
+	nice node bench/packages.mjs

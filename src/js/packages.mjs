@@ -224,14 +224,17 @@ export async function createPackages(api, options, indexURL) {
           const got = await sha256(bytes);
           if (got !== p.sha256) throw new Error(`integrity check failed for ${p.url}: its sha256 is ${got}, the lock file says ${p.sha256}`);
         }
-        return bytes;
+        // A wheel by URL is recorded with its hash (PEP 610 direct_url.json).
+        const hash = p.channel === DEFAULT_CHANNEL ? null : await sha256(bytes);
+        return { bytes, hash };
       }), PARALLEL_DOWNLOADS);
       results.forEach((r, i) => { if (!r.ok) failures.push({ name: todo[i].name, reason: r.error.message }); });
       if (!failures.length) {
         const batch = todo.map((p, i) => ({
-          name: p.name, channel: p.channel, file_name: p.fileName.split('/').pop(), data: results[i].value,
+          name: p.name, channel: p.channel, file_name: p.fileName.split('/').pop(), data: results[i].value.bytes,
           sha256: checkIntegrity ? p.sha256 : null,
-          direct_url: p.channel === DEFAULT_CHANNEL ? null : JSON.stringify({ url: p.url, archive_info: {} }),
+          direct_url: p.channel === DEFAULT_CHANNEL ? null : JSON.stringify({ url: p.url,
+            archive_info: { hash: `sha256=${results[i].value.hash}`, hashes: { sha256: results[i].value.hash } } }),
         }));
         let installed;
         try {

@@ -221,6 +221,8 @@ export async function loadSangam(options = {}) {
     loadedPackages: packages.loadedPackages,
     _lockfile: packages.lock,
   });
+  // Python reaches the API as `import pyodide_js` (micropip, pyodide.console), as in Pyodide.
+  api.registerJsModule('pyodide_js', api);
   if (options.packages?.length) await api.loadPackage(options.packages, { messageCallback: () => {} });
   return api;
 }

@@ -120,16 +120,40 @@ export function evalMarker(marker, env = MARKER_ENV) {
   return or();
 }
 
-// The names a Requires-Dist list makes the runtime need (no extras requested).
-export function requiredNames(requiresDist) {
-  const names = [];
+// What a Requires-Dist list makes the runtime need (no extras requested): [{name, specifier}].
+export function requirements(requiresDist) {
+  const reqs = [];
   for (const req of requiresDist) {
     const [spec, marker] = req.split(';');
     if (marker && !evalMarker(marker.trim())) continue;
-    const name = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec)[1];
-    names.push(canonicalName(name));
+    const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*\(?([^)]*)\)?/.exec(spec);
+    reqs.push({ name: canonicalName(m[1]), specifier: m[2].trim() });
   }
-  return names;
+  return reqs;
+}
+
+export const requiredNames = (requiresDist) => requirements(requiresDist).map((r) => r.name);
+
+// Whether `version` satisfies a PEP 440 specifier such as ">=1.1.0,<1.4" (release segments
+// compared numerically; enough for choosing among a folder's wheels).
+export function satisfies(version, specifier) {
+  for (const clause of specifier.split(',').map((c) => c.trim()).filter(Boolean)) {
+    const m = /^(===|==|!=|<=|>=|~=|<|>)\s*(.+)$/.exec(clause);
+    if (!m) return false;
+    const [, op, v] = m;
+    if ((op === '==' || op === '!=') && v.endsWith('.*')) {
+      const prefix = v.slice(0, -2);
+      const same = version === prefix || version.startsWith(prefix + '.');
+      if (same !== (op === '==')) return false;
+      continue;
+    }
+    const c = compareVersions(version, v);
+    const ok = { '==': c === 0, '===': version === v, '!=': c !== 0, '<=': c <= 0, '>=': c >= 0, '<': c < 0, '>': c > 0,
+      '~=': c >= 0 && compareVersions(version.split('.').slice(0, v.split('.').length - 1).join('.'),
+        v.split('.').slice(0, -1).join('.')) === 0 }[op];
+    if (!ok) return false;
+  }
+  return true;
 }
 
 // Everything the index and the lock file say about one wheel file.
@@ -189,7 +213,7 @@ function newest(infos) {
   return [...infos].sort((a, b) => compareVersions(b.version, a.version))[0];
 }
 
-// A pyodide-lock.json for a folder of wheels: for each project its newest wheel, depending on the
+// A pyodide-lock.json for a folder of wheels: for each project one wheel (see below), depending on the
 // projects its Requires-Dist names (markers evaluated for the runtime, extras left out). file_name
 // is relative to the folder unless `baseUrl` is given.
 export function makeLock(dir, { baseUrl = '' } = {}) {
@@ -198,9 +222,22 @@ export function makeLock(dir, { baseUrl = '' } = {}) {
     if (!byName.has(info.name)) byName.set(info.name, []);
     byName.get(info.name).push(info);
   }
+  // Each project's newest wheel, unless what the other chosen wheels require rules it out: then
+  // the newest that satisfies them all (repeated until nothing changes).
+  const chosen = new Map([...byName].map(([name, infos]) => [name, newest(infos)]));
+  for (let changed = true, rounds = 0; changed && rounds < 10; rounds++) {
+    changed = false;
+    for (const [name, infos] of byName) {
+      const specs = [...chosen.values()].flatMap((w) => requirements(w.requiresDist))
+        .filter((r) => r.name === name).map((r) => r.specifier);
+      const fits = infos.filter((w) => specs.every((spec) => satisfies(w.version, spec)));
+      const pick = fits.length ? newest(fits) : newest(infos);
+      if (pick !== chosen.get(name)) { chosen.set(name, pick); changed = true; }
+    }
+  }
   const packages = {};
-  for (const [name, infos] of [...byName].sort()) {
-    const w = newest(infos);
+  for (const [name] of [...byName].sort()) {
+    const w = chosen.get(name);
     const depends = [...new Set(requiredNames(w.requiresDist))].filter((d) => {
       if (byName.has(d)) return true;
       throw new Error(`${w.fileName} requires ${d}, which ${dir} has no wheel for`);
@@ -222,10 +259,15 @@ const JSON_TYPE = 'application/vnd.pypi.simple.v1+json';
 //   /simple/ and /simple/<project>/   PEP 503 HTML, or PEP 691 JSON when the Accept header asks
 //   /files/<wheel> and /files/<wheel>.metadata   the wheel and its PEP 658 metadata
 //   /pypi/<project>/json              the PyPI JSON API
-//   anything else from `staticDir`, when given (e.g. the repository, to serve dist/ to a browser)
-// Resolves to {url, requests (each request's method and path, in order), close()}.
-export async function serveIndex({ dir, port = 0, host = '127.0.0.1', staticDir = null, log = null, delayMs = 0 } = {}) {
+//   anything else from `staticDir` (a folder, or {prefix: folder}), e.g. dist/ for a browser
+// onPost(path, body), when given, receives POST requests (a test page's report).
+// Resolves to {url, requests (each request's method and path, in order), stats, close()}.
+export async function serveIndex({ dir, port = 0, host = '127.0.0.1', staticDir = null, log = null, delayMs = 0, onPost = null } = {}) {
   const requests = [];
+  // staticDir: a folder served at /, or {prefix: folder}.
+  const statics = Object.entries(typeof staticDir === 'string' ? { '/': staticDir } : staticDir ?? {})
+    .map(([prefix, root]) => [prefix.endsWith('/') ? prefix : prefix + '/', path.resolve(root)])
+    .sort((a, b) => b[0].length - a[0].length);
   // Requests being answered at once, and the most there were (tests check parallel downloads).
   const stats = { inFlight: 0, maxInFlight: 0 };
   const projects = () => {
@@ -244,7 +286,7 @@ export async function serveIndex({ dir, port = 0, host = '127.0.0.1', staticDir 
   });
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://index');
-    const p = decodeURIComponent(url.pathname);
+    const p = decodeURIComponent(url.pathname).replace(/\/{2,}/g, '/');
     requests.push({ method: req.method, path: p });
     log?.(`${req.method} ${p}`);
     stats.maxInFlight = Math.max(stats.maxInFlight, ++stats.inFlight);
@@ -266,6 +308,13 @@ export async function serveIndex({ dir, port = 0, host = '127.0.0.1', staticDir 
   const handle = (req, res, url, p, headers, send) => {
     try {
       if (req.method === 'OPTIONS') { res.writeHead(204, headers); res.end(); return; }
+      if (req.method === 'POST' && onPost) {
+        // For tests: a page posts what it saw.
+        let body = '';
+        req.on('data', (c) => { body += c; });
+        req.on('end', () => { send(200, 'text/plain', 'ok\n'); onPost(p, body); });
+        return;
+      }
       if (req.method !== 'GET' && req.method !== 'HEAD') { send(405, 'text/plain', 'method not allowed\n'); return; }
       const wantsJson = (req.headers.accept ?? '').includes(JSON_TYPE) || url.searchParams.get('format') === JSON_TYPE;
       let m;
@@ -311,16 +360,18 @@ export async function serveIndex({ dir, port = 0, host = '127.0.0.1', staticDir 
             requires_python: chosen[0].requiresPython, yanked: false },
           releases, urls: chosen.map(release),
         }));
-      } else if (staticDir) {
-        const rel = path.normalize(p).replace(/^(\.\.[/\\])+/, '');
-        const file = path.join(staticDir, rel);
-        if (!file.startsWith(path.resolve(staticDir)) || !fs.statSync(file, { throwIfNoEntry: false })?.isFile()) {
-          send(404, 'text/plain', 'not found\n');
-          return;
-        }
+      } else if (statics.length) {
+        // The longest prefix whose folder has the file.
         const types = { '.html': 'text/html', '.mjs': 'text/javascript', '.js': 'text/javascript',
           '.wasm': 'application/wasm', '.json': 'application/json', '.zip': 'application/zip' };
-        send(200, types[path.extname(file)] ?? 'application/octet-stream', fs.readFileSync(file));
+        for (const [prefix, root] of statics) {
+          if (!p.startsWith(prefix)) continue;
+          const file = path.join(root, path.normalize(p.slice(prefix.length)).replace(/^(\.\.[/\\])+/, ''));
+          if (!file.startsWith(root + path.sep) || !fs.statSync(file, { throwIfNoEntry: false })?.isFile()) continue;
+          send(200, types[path.extname(file)] ?? 'application/octet-stream', fs.readFileSync(file));
+          return;
+        }
+        send(404, 'text/plain', 'not found\n');
       } else {
         send(404, 'text/plain', 'not found\n');
       }
