@@ -442,6 +442,13 @@ def install(wheels, *, installer: str = "sangam", requested: bool = True, _dirs:
             if target in seen_files:
                 raise InstallError(f"{plan.wheel} and {seen_files[target]} both install {target}", plan.wheel)
             seen_files[target] = plan.wheel
+    for target, wheel in seen_files.items():
+        parent = os.path.dirname(target)
+        while parent and parent != "/":
+            if parent in seen_files:
+                raise InstallError(f"{wheel} needs {parent} to be a directory, {seen_files[parent]} installs a file there",
+                                   wheel)
+            parent = os.path.dirname(parent)
 
     # Metadata the installer writes, and the installed versions each wheel replaces.
     roots = _owned_roots(dirs)

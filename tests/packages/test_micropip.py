@@ -165,6 +165,40 @@ class MicropipTest(unittest.TestCase):
         await micropip.install(["six"], pre=True)
         self.assertEqual(self.version("six"), "1.17.0")
 
+    # -- the lock file and the indexes together -----------------------------------------------------
+
+    def use_lock(self, packages):
+        from pyodide import _package_loader as loader
+
+        loader.set_lock(json.dumps({"info": {"arch": "wasm32", "platform": "emscripten_3_1_69",
+                                             "python": "3.13.5", "abi_version": "emscripten_3_1_69"},
+                                    "packages": packages}))
+        loader.lock_base_url = ROOT + "/files/"
+        self.addCleanup(loader.set_lock, json.dumps({"info": {}, "packages": {}}))
+
+    FSSPEC_2024_6_1 = {"name": "fsspec", "version": "2024.6.1", "file_name": "fsspec-2024.6.1-py3-none-any.whl",
+                       "install_dir": "site", "package_type": "package", "imports": ["fsspec"], "depends": [],
+                       "sha256": "3cb443f8bcd2efb31295a5b9fdb02aee81d8452c80d28f97a6d0959e6cee101e"}
+
+    async def test_lock_file_version_is_preferred_when_it_fits(self):
+        self.use_lock({"fsspec": self.FSSPEC_2024_6_1})
+        await micropip.install(["universal_pathlib"])
+        self.assertEqual(self.version("fsspec"), "2024.6.1")
+        self.assertEqual(micropip.list()["fsspec"].source, "pyodide")
+        lock = json.loads(micropip.freeze())
+        self.assertEqual(lock["packages"]["fsspec"]["version"], "2024.6.1")
+        self.assertEqual(lock["packages"]["universal-pathlib"]["depends"], ["fsspec", "pathlib-abc"])
+
+    async def test_requested_version_beats_the_lock_file(self):
+        self.use_lock({"fsspec": self.FSSPEC_2024_6_1})
+        await micropip.install(["fsspec==2025.3.2", "universal_pathlib"])
+        self.assertEqual(self.version("fsspec"), "2025.3.2")
+
+    async def test_lock_file_sha256_is_checked(self):
+        bad = dict(self.FSSPEC_2024_6_1, sha256="0" * 64)
+        self.use_lock({"fsspec": bad})
+        await self.refused(["fsspec"], "sha256 mismatch", "0" * 64)
+
     # -- indexes ---------------------------------------------------------------------------------
 
     async def test_pep691_json_metadata_before_wheel_in_parallel(self):

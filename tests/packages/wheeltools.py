@@ -77,20 +77,30 @@ def build(items, fix_record=True):
     return buf.getvalue()
 
 
+def _skipped():
+    """What a digest of the runtime's tree leaves out: devices and the test inputs mounted from the host."""
+    return {"/dev", "/proc", "/sys", "/tests", "/sangam_src", "/pk", *wheel_dirs()}
+
+
 def tree_digest(*roots):
-    """A digest of everything under roots: paths, file bytes, modes, directories."""
+    """A digest of everything under roots: paths, file bytes, modes, directories (devices and the
+    mounted test inputs left out: a scheme directory may be / itself)."""
+    import stat
+
+    skip = _skipped()
     h = hashlib.sha256()
     for root in roots:
         if not os.path.exists(root):
             h.update(b"missing:" + root.encode())
             continue
         for d, dirs, files in os.walk(root):
-            dirs.sort()
+            dirs[:] = sorted(x for x in dirs if os.path.join(d, x) not in skip)
             h.update(b"D" + d.encode())
             for f in sorted(files):
                 p = os.path.join(d, f)
-                h.update(b"F" + p.encode() + oct(os.lstat(p).st_mode).encode())
-                if not os.path.islink(p):
+                st = os.lstat(p)
+                h.update(b"F" + p.encode() + oct(st.st_mode).encode())
+                if stat.S_ISREG(st.st_mode):
                     with open(p, "rb") as fh:
                         h.update(hashlib.sha256(fh.read()).digest())
     return h.hexdigest()
