@@ -58,12 +58,20 @@ addToLibrary({
     stats: { compiled: 0, instantiated: 0, fromPrecompiled: 0 },
     // Compiles the side module at `path` (in the runtime's file system) without blocking; a
     // later dlopen of it instantiates the result. Rejects if it is no wasm module.
-    async precompile(path) {
+    // (Not an async method: Emscripten's serialization of this object does not keep one.)
+    precompile(path) {
       path = PATH.normalize(path);
-      const stamp = SangamDynload.stamp(path);
-      const module = await WebAssembly.compile(FS.readFile(path));
-      SangamDynload.compiled.set(path, { module, stamp });
-      SangamDynload.stats.compiled++;
+      let stamp, bytes;
+      try {
+        stamp = SangamDynload.stamp(path);
+        bytes = FS.readFile(path);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return WebAssembly.compile(bytes).then((module) => {
+        SangamDynload.compiled.set(path, { module, stamp });
+        SangamDynload.stats.compiled++;
+      });
     },
     // What identifies the file's contents: a precompiled module is used only while it matches.
     stamp(path) {

@@ -124,19 +124,26 @@ def _record_hash(data: bytes) -> str:
     return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
 
 
+def _clean_dir(path: str) -> str:
+    """sysconfig's paths with the prefix "/" start with "//", which POSIX keeps (dirname("//lib") is
+    "//"), so walking up from them never reaches "/": one leading slash."""
+    path = os.path.normpath(path)
+    return "/" + path.lstrip("/") if path.startswith("/") else path
+
+
 def _scheme_dirs() -> dict[str, str]:
     paths = sysconfig.get_paths()
     return {
-        "purelib": paths["purelib"],
-        "platlib": paths["platlib"],
-        "scripts": paths["scripts"],
-        "headers": paths["include"],  # + the distribution's name, below
-        "data": paths["data"],
+        "purelib": _clean_dir(paths["purelib"]),
+        "platlib": _clean_dir(paths["platlib"]),
+        "scripts": _clean_dir(paths["scripts"]),
+        "headers": _clean_dir(paths["include"]),  # + the distribution's name, below
+        "data": _clean_dir(paths["data"]),
     }
 
 
 def site_packages() -> str:
-    return sysconfig.get_paths()["purelib"]
+    return _clean_dir(sysconfig.get_paths()["purelib"])
 
 
 def _check_member_name(name: str, wheel: str) -> list[str]:

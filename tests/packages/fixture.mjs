@@ -45,7 +45,9 @@ export const wheelRequests = (index) => index.requests.filter((r) => r.path.ends
 export async function load(opts = {}) {
   // SANGAM_DIST: another build to test (default: dist/).
   const { loadPyodide } = await import(path.join(process.env.SANGAM_DIST ?? path.join(ROOT, 'dist'), 'sangam.mjs'));
-  return loadPyodide({ stdout: () => {}, stderr: () => {}, ...opts });
+  // A fresh package cache unless the test names one (the default, in dist/, outlives a test).
+  const packageCacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sangam-test-cache-'));
+  return loadPyodide({ stdout: () => {}, stderr: () => {}, packageCacheDir, ...opts });
 }
 
 export function sitePackages(py) {
