@@ -49,7 +49,7 @@ LINK_FLAGS := -O2 $(ABI_FLAGS) -sWASM_BIGINT -sMAIN_MODULE=1 -Wl,--wrap=dlopen -
 	-sSTACK_SIZE=5242880 -sEXIT_RUNTIME=0 -sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0 \
 	-sFORCE_FILESYSTEM=1 -lnodefs.js -lidbfs.js \
 	-sINCOMING_MODULE_JS_API=locateFile,instantiateWasm,print,printErr,preRun \
-	-sEXPORTED_FUNCTIONS=_malloc,_free -sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE='$$Handles,$$SangamErrno,$$Errors,$$Convert,$$PyProxies,$$JsProxies' \
+	-sEXPORTED_FUNCTIONS=_malloc,_free -sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE='$$Handles,$$SangamErrno,$$Errors,$$Convert,$$PyProxies,$$JsProxies,$$SangamDynload' \
 	-sEXPORTED_RUNTIME_METHODS=FS,ENV,stringToNewUTF8,stringToUTF8OnStack,UTF8ToString,stackSave,stackRestore,stackAlloc,getValue,setValue \
 	$(addprefix --js-library ,$(CORE_JS))
 
@@ -59,10 +59,15 @@ $(DIST)/sangam.asm.mjs: $(CORE_OBJ) $(CORE_JS) $(BUILD)/pylibs.txt Makefile
 
 # sangam's own Python packages (src/py: pyodide, ...) ship in the same zip as the stdlib.
 PY_PKG_SRC := $(shell find src/py -name '*.py')
-$(DIST)/python_stdlib.zip: tools/stdlib_zip.py $(BUILD)/paths.mk $(PY_PKG_SRC)
+# So do the pinned PyPI wheels of tools/runtime-wheels.txt (packaging, for micropip).
+$(BUILD)/runtime-wheels.list: tools/runtime-wheels.txt tools/fetch-pinned-wheels.sh
+	@mkdir -p $(BUILD)
+	tools/fetch-pinned-wheels.sh tools/runtime-wheels.txt runtime-wheels > $@.part && mv $@.part $@
+$(DIST)/python_stdlib.zip: tools/stdlib_zip.py $(BUILD)/paths.mk $(PY_PKG_SRC) $(BUILD)/runtime-wheels.list
 	@mkdir -p $(DIST)
 	$(PY_NATIVE)/bin/python3.13 tools/stdlib_zip.py $(PY_SRC)/Lib \
-		$$(ls $(PY_BUILD)/build/lib.*/_sysconfigdata_*.py) /usr/share/zoneinfo $@ src/py
+		$$(ls $(PY_BUILD)/build/lib.*/_sysconfigdata_*.py) /usr/share/zoneinfo $@ src/py \
+		$$(cat $(BUILD)/runtime-wheels.list)
 
 # Headers for building extension modules out of tree.
 $(DIST)/include/python3.13/pyconfig.h: $(BUILD)/paths.mk
@@ -110,3 +115,4 @@ clean:
 bench: all
 	cd bench && npm install --no-audit --no-fund --silent
 	nice node bench/run.mjs
+	nice node bench/packages.mjs

@@ -35,7 +35,9 @@ suite ext node --test --test-reporter=tap tests/ext/
 suite core node --test --test-reporter=tap tests/core/
 suite robustness node --test --test-reporter=tap tests/fuzz/
 suite browser node --test --test-reporter=tap tests/browser/
+suite packages node --test --test-reporter=tap tests/packages/
 suite py bin/sangam tests/py/run.py
+suite packages-py node tests/packages/run-py.mjs
 suite cpython "$PY_NATIVE/bin/python3.13" tests/cpython/run.py --lib "$PY_SRC/Lib" --quick
 rm -rf "$log"
 echo

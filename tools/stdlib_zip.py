@@ -5,7 +5,9 @@ Run with the native CPython of the same version as the wasm build, so the byteco
 Each module is compiled with the path zipimport gives it inside the runtime
 (/lib/python313.zip/...), so tracebacks, __file__ and co_filename agree. The time-zone database (Debian's tzdata, ZONEINFO_DIR) goes in as
 the `tzdata` package, where zoneinfo looks when the system has no database of its own. Each
-EXTRA_DIR (sangam's own Python packages, src/py) is packed the same way as Lib/.
+EXTRA_DIR (sangam's own Python packages, src/py) is packed the same way as Lib/. An EXTRA ending in
+.whl (a pinned PyPI wheel, tools/runtime-wheels.txt: packaging) is unpacked into the zip the same way,
+its .dist-info folder included so importlib.metadata reports it.
 """
 
 import importlib.util
@@ -83,11 +85,33 @@ def sources(root: pathlib.Path) -> list[tuple[pathlib.Path, str]]:
     )
 
 
-def main(lib_dir: str, sysconfigdata: str, zoneinfo: str, out: str, *extra_dirs: str) -> None:
+def add_wheel(zf: zipfile.ZipFile, wheel: pathlib.Path) -> int:
+    """A pure-Python wheel's modules compiled, its other files (metadata, py.typed) as they are."""
+    n = 0
+    with zipfile.ZipFile(wheel) as whl:
+        for name in sorted(whl.namelist()):
+            if name.endswith("/") or name.endswith(".dist-info/RECORD"):
+                continue  # the zip is no installation: nothing here can be uninstalled
+            if ".data/" in name.split("/", 1)[0] + "/":
+                raise SystemExit(f"{wheel.name}: .data entries cannot go into the standard library zip")
+            body = whl.read(name)
+            if name.endswith(".py"):
+                add(zf, name[:-3] + ".pyc", pyc_bytes(body, f"{RUNTIME_ZIP}/{name}"))
+                n += 1
+            else:
+                add(zf, name, body)
+    return n
+
+
+def main(lib_dir: str, sysconfigdata: str, zoneinfo: str, out: str, *extras: str) -> None:
+    wheels = [pathlib.Path(e) for e in extras if e.endswith(".whl")]
+    extra_dirs = [e for e in extras if not e.endswith(".whl")]
     files = [f for d in (lib_dir, *extra_dirs) for f in sources(pathlib.Path(d))]
     with zipfile.ZipFile(out + ".part", "w") as zf:
         for path, rel in files:
             add(zf, rel[:-3] + ".pyc", pyc_bytes(path.read_bytes(), f"{RUNTIME_ZIP}/{rel}"))
+        for wheel in wheels:
+            add_wheel(zf, wheel)
         sc = pathlib.Path(sysconfigdata)
         add(zf, sc.stem + ".pyc", pyc_bytes(sysconfig_source(sc), f"{RUNTIME_ZIP}/{sc.name}"))
         zones = add_tzdata(zf, pathlib.Path(zoneinfo))

@@ -23,3 +23,6 @@ if [ ! -f "$js/node_modules/.package-lock.json" ] || [ "$js/package-lock.json" -
     log "installing test dependencies from npm into tests/js/node_modules"
     (cd "$js" && npm ci --no-audit --no-fund --silent) >&2
 fi
+
+# The real wheels tests/packages and bench/ install, pinned by sha256 (tests/packages/wheels.txt).
+"$TOOLS_DIR/fetch-wheels.sh" >/dev/null

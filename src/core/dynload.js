@@ -1,5 +1,8 @@
 // JS glue for dynload.c: checks a side module's imports before it is loaded, and cleans up after
-// a failed load.
+// a failed load. Also (SangamDynload) side modules compiled ahead of the import that loads them:
+// loadPackage compiles a wheel's .so files asynchronously once installed (a browser refuses
+// synchronous compilation of large modules on its main thread), and dlopen then instantiates the
+// compiled module instead of compiling the file's bytes; a .so never imported is never instantiated.
 
 // The import and export names of a wasm binary: {imports: [{module, name, kind}], exports: Set}.
 // Only the import (2) and export (7) sections are read.
@@ -43,6 +46,56 @@ function sangamWasmLinkage(bytes) {
 
 addToLibrary({
   $sangamWasmLinkage: sangamWasmLinkage,
+
+  $SangamDynload__deps: ['$FS', '$PATH', '$loadWebAssemblyModule'],
+  // Every load of a side module goes through the wrapper: it counts instantiations and hands
+  // Emscripten's loader the precompiled module where there is one.
+  $SangamDynload__postset: `SangamDynload.compiled = new Map();
+    loadWebAssemblyModule = SangamDynload.wrap(loadWebAssemblyModule);
+    Module["SangamDynload"] = SangamDynload;`,
+  $SangamDynload: {
+    // Modules compiled so far, instantiations since start-up (tests/packages measure both).
+    stats: { compiled: 0, instantiated: 0, fromPrecompiled: 0 },
+    // Compiles the side module at `path` (in the runtime's file system) without blocking; a
+    // later dlopen of it instantiates the result. Rejects if it is no wasm module.
+    // (Not an async method: Emscripten's serialization of this object does not keep one.)
+    precompile(path) {
+      path = PATH.normalize(path);
+      let stamp, bytes;
+      try {
+        stamp = SangamDynload.stamp(path);
+        bytes = FS.readFile(path);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return WebAssembly.compile(bytes).then((module) => {
+        SangamDynload.compiled.set(path, { module, stamp });
+        SangamDynload.stats.compiled++;
+      });
+    },
+    // What identifies the file's contents: a precompiled module is used only while it matches.
+    stamp(path) {
+      const st = FS.stat(path);
+      return `${st.ino}:${st.size}:${+st.mtime}`;
+    },
+    wrap(load) {
+      return (binary, flags, libName, ...rest) => {
+        const path = libName && PATH.normalize(libName);
+        const entry = path && SangamDynload.compiled.get(path);
+        if (entry) {
+          SangamDynload.compiled.delete(path);
+          let same = false;
+          try { same = SangamDynload.stamp(path) === entry.stamp; } catch {}
+          if (same) {
+            SangamDynload.stats.fromPrecompiled++;
+            binary = entry.module;
+          }
+        }
+        SangamDynload.stats.instantiated++;
+        return load(binary, flags, libName, ...rest);
+      };
+    },
+  },
 
   // The first function the side module at `filename` imports that nothing provides (a malloc'd
   // string), or 0. Modules that bring dependent libraries of their own are left to the loader.

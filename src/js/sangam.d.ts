@@ -45,6 +45,55 @@ export interface SangamConfig {
   fsInit?: (FS: FileSystem, info: { sitePackages: string }) => void | Promise<void>;
   /** JS `null` becomes Python `None` rather than `jsnull` (Pyodide's old behaviour). */
   convertNullToNone?: boolean;
+  /** The lock file (pyodide-lock.json) to load packages from: a URL or, in Node, a path.
+   * Default: `pyodide-lock.json` in indexURL, when there is one. */
+  lockFileURL?: string;
+  /** The lock file itself (JSON text or the parsed object, or a promise of either); beats lockFileURL. */
+  lockFileContents?: string | LockFile | Promise<string | LockFile>;
+  /** Where the lock file's relative `file_name`s are fetched from. Default: the lock file's directory. */
+  packageBaseUrl?: string;
+  /** Node only: where downloaded wheels are cached, keyed by sha256. Default: `package-cache/` in
+   * a local indexURL. */
+  packageCacheDir?: string;
+  /** Packages loaded (with their dependencies) before loadPyodide resolves. */
+  packages?: string[];
+}
+
+/** Pyodide's pyodide-lock.json. */
+export interface LockFile {
+  info: { arch?: string; platform?: string; version?: string; python?: string; abi_version?: string };
+  packages: Record<string, LockFilePackage>;
+}
+
+export interface LockFilePackage {
+  name: string;
+  version: string;
+  file_name: string;
+  install_dir?: string;
+  sha256?: string;
+  package_type?: string;
+  imports?: string[];
+  depends?: string[];
+  [key: string]: unknown;
+}
+
+/** Options of `loadPackage` and `loadPackagesFromImports`. */
+export interface LoadPackageOptions {
+  /** Progress messages. Default: console.log. */
+  messageCallback?: (message: string) => void;
+  /** Receives one message per failed package; the promise then resolves to []. Without it the
+   * promise rejects with an error naming each failed package and why. */
+  errorCallback?: (message: string) => void;
+  /** Check each wheel against the lock file's sha256 (default true). */
+  checkIntegrity?: boolean;
+}
+
+/** A package loadPackage installed. */
+export interface PackageData {
+  name: string;
+  version: string;
+  fileName: string;
+  packageType: string;
 }
 
 /**
@@ -493,6 +542,13 @@ export interface SangamAPI {
   readonly PythonError: typeof PythonError;
   /** The class of fatal errors (the same as the module's export). */
   readonly FatalError: typeof FatalError;
+  /** Installs packages of the lock file with their dependencies, or wheels by URL; resolves to
+   * what it installed. All or nothing: if any package fails, nothing is installed. */
+  loadPackage(names: string | string[], options?: LoadPackageOptions): Promise<PackageData[]>;
+  /** Loads the lock file packages that the imports in `code` need. */
+  loadPackagesFromImports(code: string, options?: LoadPackageOptions): Promise<PackageData[]>;
+  /** The packages loaded so far: name -> where from ("default channel" or the wheel's URL). */
+  readonly loadedPackages: Record<string, string>;
 }
 
 /** Names for code written against Pyodide's type declarations. */

@@ -4,6 +4,7 @@ import {
   FatalError, SITE_PACKAGES,
 } from './runtime.mjs';
 import { makeInput, makeOutput, nodeStdinReader } from './streams.mjs';
+import { createPackages } from './packages.mjs';
 
 // Filled in when dist/ is assembled (Makefile: VERSION).
 export const version = '@SANGAM_VERSION@';
@@ -54,8 +55,10 @@ function withBuiltins(dict, builtinsDict) {
 
 export async function loadSangam(options = {}) {
   const nodeFs = IN_NODE ? await import('node:fs') : null;
+  let indexURL = options.indexURL ?? defaultIndexURL();
+  if (!indexURL.endsWith('/')) indexURL += '/';
   const runtime = await createRuntime({
-    indexURL: options.indexURL ?? defaultIndexURL(),
+    indexURL,
     env: options.env ?? {},
     streams: {
       stdin: options.stdin ? makeInput({ stdin: options.stdin }) : defaultHandler('stdin', nodeFs),
@@ -251,8 +254,17 @@ export async function loadSangam(options = {}) {
     // The last JS error a system call turned into an errno ({syscall, error}), for diagnosis.
     _lastSyscallError: () => runtime.lastSyscallError,
   };
-  // `import pyodide_js` in Python is this object, as in Pyodide.
+  // Packages from the lock file (src/js/packages.mjs): loadPackage, loadPackagesFromImports, ...
+  const packages = await createPackages(api, options, indexURL);
+  Object.assign(api, {
+    loadPackage: packages.loadPackage,
+    loadPackagesFromImports: packages.loadPackagesFromImports,
+    loadedPackages: packages.loadedPackages,
+    _lockfile: packages.lock,
+  });
+  // Python reaches the API as `import pyodide_js` (micropip, pyodide.console), as in Pyodide.
   api.registerJsModule('pyodide_js', api);
+  if (options.packages?.length) await api.loadPackage(options.packages, { messageCallback: () => {} });
   return api;
 }
 

@@ -3,7 +3,7 @@
 import {
   loadSangam, loadPyodide, version, PythonError, FatalError,
   type SangamAPI, type PyodideInterface, type PyodideConfig, type PyProxy, type PyDict,
-  type PyCallable, type PyBufferView, type TypedArray, type PySequence, type PyIterator,
+  type PyCallable, type PyBufferView, type TypedArray, type PySequence, type PyIterator, type PackageData,
 } from '../../src/js/sangam';
 
 export async function main(): Promise<void> {
@@ -93,6 +93,16 @@ export async function main(): Promise<void> {
   py.setInterruptBuffer(interrupt);
   py.checkInterrupt();
   lines.push(text, String(bytes.length), String(dead));
+
+  // Packages from a lock file.
+  const withLock = await loadPyodide({ lockFileURL: './dist/pyodide-lock.json', packageBaseUrl: './dist/',
+    packageCacheDir: '/tmp/cache', packages: ['six'], lockFileContents: '{"info": {}, "packages": {}}' });
+  const got: PackageData[] = await withLock.loadPackage(['six', 'attrs'], {
+    messageCallback: (m) => lines.push(m), errorCallback: (m) => lines.push(m), checkIntegrity: true });
+  await withLock.loadPackagesFromImports('import six');
+  lines.push(got[0].fileName, withLock.loadedPackages['six']);
+  // @ts-expect-error: package names are strings
+  await withLock.loadPackage(42);
 
   // @ts-expect-error: code must be a string
   py.runPython(42);

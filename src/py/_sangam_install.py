@@ -1,0 +1,678 @@
+"""sangam's one wheel installer: verifies a batch of wheels completely, then installs it, all or nothing.
+
+Everything that puts a distribution into site-packages goes through here: `loadPackage` and the
+lock file (from JS), and micropip (from Python). The interface is stable:
+
+    install(wheels, *, installer="sangam", requested=True) -> list[dict]
+        wheels: an iterable of (file_name, data, direct_url, expected_sha256)
+            file_name        the wheel's file name (PEP 427: name-version[-build]-py-abi-plat.whl);
+                             its tags decide whether the runtime can use it
+            data             the wheel's bytes (bytes, bytearray or memoryview, e.g. a JS Uint8Array
+                             converted with to_py() or read through a buffer)
+            direct_url       a PEP 610 dict ({"url": ..., "archive_info": {...}}) written to
+                             direct_url.json, or None for a wheel from an index or a lock file
+            expected_sha256  hex sha256 the bytes must have (from the lock file or the index), or None
+            An optional fifth element is a dict of per-wheel options: "requested" (overrides the
+            keyword for this wheel) and "dist_info_files" ({file name: bytes} written into the
+            .dist-info folder and recorded, e.g. where micropip got the wheel).
+        installer: the text written to the INSTALLER file (e.g. "micropip", "sangam")
+        requested: writes REQUESTED (PEP 376) when true: the user asked for this distribution itself
+        Returns one dict per installed distribution, in the order given:
+            {"name", "version", "files": [absolute paths written], "dist_info": path,
+             "imports": [top-level import names], "shared_libraries": [paths of .so files]}
+        Raises InstallError naming the wheel and the reason, having written nothing. Installing a
+        distribution that is already installed replaces it (its old files go, in the same transaction).
+
+    uninstall(name) -> list[str]: removes exactly the files the distribution's RECORD lists (and the
+        .pyc files the import system compiled from its .py files, and directories left empty);
+        returns the paths removed. InstallError if it is not installed.
+
+    installed() -> list[dict]: {"name", "version", "installer", "requested", "direct_url",
+        "dist_info", "files"} for each distribution in site-packages.
+
+    supported_tags() -> list[str]: the runtime's wheel tags, best first, as packaging.tags computes
+        them (cp313-cp313-<plat>, cp313-abi3-<plat>, ..., py3-none-any), where <plat> is
+        sysconfig.get_platform() normalized: emscripten_3_1_69_wasm32.
+
+A batch is verified first: every wheel's tags, sha256, zip structure and CRCs, its RECORD's hashes
+and sizes, its WHEEL and METADATA, every path (nothing may leave its scheme's directory, no
+symlinks, no duplicates) and every target on disk. Only then is anything written; if writing fails
+anyway (the file system refuses), what was written is removed and what was replaced is restored, so
+site-packages is byte-for-byte as it was.
+
+This module needs nothing outside the standard library (packaging is not required), so it can
+install packaging itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import email.parser
+import hashlib
+import io
+import json
+import os
+import re
+import stat
+import sys
+import sysconfig
+import zipfile
+
+__all__ = ["InstallError", "install", "installed", "uninstall", "supported_tags", "canonical_name"]
+
+SCHEMES = ("purelib", "platlib", "scripts", "headers", "data")
+
+
+class InstallError(Exception):
+    """A wheel that cannot be installed (or a distribution that cannot be uninstalled); nothing was
+    written. `wheel` is the file name concerned (or None)."""
+
+    def __init__(self, message: str, wheel: str | None = None):
+        super().__init__(message)
+        self.wheel = wheel
+
+
+def canonical_name(name: str) -> str:
+    """PEP 503 normalization: runs of -, _ and . become one -, lower case."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _platform_tag() -> str:
+    return re.sub(r"[^a-zA-Z0-9_]", "_", sysconfig.get_platform())
+
+
+def supported_tags() -> list[str]:
+    """The tags the runtime accepts, in packaging.tags.sys_tags() order."""
+    major, minor = sys.version_info[:2]
+    plat = _platform_tag()
+    impl = f"cp{major}{minor}"
+    tags = [f"{impl}-{impl}-{plat}", f"{impl}-abi3-{plat}", f"{impl}-none-{plat}"]
+    tags += [f"cp{major}{m}-abi3-{plat}" for m in range(minor - 1, 1, -1)]
+    versions = [f"py{major}{minor}", f"py{major}"] + [f"py{major}{m}" for m in range(minor - 1, -1, -1)]
+    tags += [f"{v}-none-{plat}" for v in versions]
+    tags += [f"{impl}-none-any"]
+    tags += [f"{v}-none-any" for v in versions]
+    return tags
+
+
+_WHEEL_RE = re.compile(
+    r"^(?P<name>[^\s-]+?)-(?P<version>[^\s-]+?)(-(?P<build>\d[^-]*))?"
+    r"-(?P<py>[^\s-]+?)-(?P<abi>[^\s-]+?)-(?P<plat>[^\s-]+?)\.whl$"
+)
+
+
+def parse_wheel_name(file_name: str) -> dict:
+    """name, version, build and the expanded tag set of a wheel file name; InstallError if it is not one."""
+    base = os.path.basename(file_name)
+    m = _WHEEL_RE.match(base)
+    if not m:
+        raise InstallError(
+            f"{file_name!r} is not a wheel file name (name-version[-build]-python-abi-platform.whl)",
+            file_name,
+        )
+    tags = {
+        f"{p}-{a}-{pl}"
+        for p in m["py"].split(".")
+        for a in m["abi"].split(".")
+        for pl in m["plat"].split(".")
+    }
+    return {"name": m["name"], "version": m["version"], "build": m["build"], "tags": tags}
+
+
+def _record_hash(data: bytes) -> str:
+    return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+
+def _clean_dir(path: str) -> str:
+    """sysconfig's paths with the prefix "/" start with "//", which POSIX keeps (dirname("//lib") is
+    "//"), so walking up from them never reaches "/": one leading slash."""
+    path = os.path.normpath(path)
+    return "/" + path.lstrip("/") if path.startswith("/") else path
+
+
+def _scheme_dirs() -> dict[str, str]:
+    paths = sysconfig.get_paths()
+    return {
+        "purelib": _clean_dir(paths["purelib"]),
+        "platlib": _clean_dir(paths["platlib"]),
+        "scripts": _clean_dir(paths["scripts"]),
+        "headers": _clean_dir(paths["include"]),  # + the distribution's name, below
+        "data": _clean_dir(paths["data"]),
+    }
+
+
+def site_packages() -> str:
+    return _clean_dir(sysconfig.get_paths()["purelib"])
+
+
+def _check_member_name(name: str, wheel: str) -> list[str]:
+    """The path's parts; InstallError for anything that could leave the directory it is unpacked to."""
+    if "\\" in name or "\x00" in name:
+        raise InstallError(f"{wheel}: refusing entry {name!r}: backslash or NUL in a path", wheel)
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        raise InstallError(f"{wheel}: refusing entry {name!r}: an absolute path", wheel)
+    parts = name.rstrip("/").split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        raise InstallError(
+            f"{wheel}: refusing entry {name!r}: a path leaving site-packages ('..', '.' or an empty part)",
+            wheel,
+        )
+    return parts
+
+
+class _Plan:
+    """One verified wheel: what goes where."""
+
+    def __init__(self, wheel):
+        self.wheel = wheel
+        self.name = ""
+        self.version = ""
+        self.dist_info = ""  # archive name of the .dist-info folder
+        self.files: list[tuple[str, bytes, bool]] = []  # (absolute target, bytes, executable)
+        self.imports: list[str] = []
+        self.replaces: list[str] = []  # files of an installed version that go
+
+
+def _verify(file_name, data, direct_url, expected_sha256, dirs, tags) -> _Plan:
+    plan = _Plan(file_name)
+    if not isinstance(file_name, str):
+        raise InstallError(f"a wheel's file name must be a str, not {type(file_name).__name__}")
+    info = parse_wheel_name(file_name)
+    if not (info["tags"] & set(tags)):
+        raise InstallError(
+            f"{file_name} is not for this runtime: its tags are {', '.join(sorted(info['tags']))}; "
+            f"this runtime (CPython {sys.version_info[0]}.{sys.version_info[1]}, {_platform_tag()}) "
+            f"takes {', '.join(tags[:3])}, py3-none-any and {len(tags) - 4} more "
+            f"(supported_tags() lists them)",
+            file_name,
+        )
+    try:
+        data = bytes(data)
+    except TypeError:
+        raise InstallError(f"{file_name}: the wheel's data must be bytes, not {type(data).__name__}", file_name)
+    if expected_sha256 is not None:
+        got = hashlib.sha256(data).hexdigest()
+        if got != str(expected_sha256).lower():
+            raise InstallError(
+                f"{file_name}: sha256 mismatch: expected {expected_sha256}, the data has {got}", file_name
+            )
+    if direct_url is not None and not (isinstance(direct_url, dict) and isinstance(direct_url.get("url"), str)):
+        raise InstallError(f"{file_name}: direct_url must be a PEP 610 dict with a 'url'", file_name)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        members = zf.infolist()
+        contents: dict[str, bytes] = {}
+        modes: dict[str, int] = {}
+        for zi in members:
+            name = zi.filename
+            _check_member_name(name, file_name)
+            mode = zi.external_attr >> 16
+            kind = stat.S_IFMT(mode)
+            if kind == stat.S_IFLNK:
+                raise InstallError(f"{file_name}: refusing entry {name!r}: a symbolic link", file_name)
+            if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
+                raise InstallError(f"{file_name}: refusing entry {name!r}: not a regular file", file_name)
+            if name.endswith("/") or kind == stat.S_IFDIR:
+                continue
+            if name in contents:
+                raise InstallError(f"{file_name}: duplicate entry {name!r} in the archive", file_name)
+            contents[name] = zf.read(zi)  # checks the CRC
+            modes[name] = mode
+    except InstallError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError) as e:
+        raise InstallError(f"{file_name}: not a valid zip archive (truncated or corrupt): {e}", file_name) from None
+    except Exception as e:  # zlib.error and anything else a damaged archive raises
+        raise InstallError(f"{file_name}: not a valid zip archive (truncated or corrupt): {e}", file_name) from None
+
+    # The .dist-info folder: exactly one, named after the wheel.
+    tops = {n.split("/", 1)[0] for n in contents}
+    infos = sorted(t for t in tops if t.endswith(".dist-info"))
+    if len(infos) != 1:
+        raise InstallError(
+            f"{file_name}: a wheel has exactly one .dist-info folder; this one has {len(infos)}"
+            + (f" ({', '.join(infos)})" if infos else ""),
+            file_name,
+        )
+    dist_info = infos[0]
+    di_name, _, di_version = dist_info[: -len(".dist-info")].partition("-")
+    if canonical_name(di_name) != canonical_name(info["name"]):
+        raise InstallError(f"{file_name}: its metadata folder {dist_info} names another distribution", file_name)
+    for required in ("WHEEL", "METADATA", "RECORD"):
+        if f"{dist_info}/{required}" not in contents:
+            raise InstallError(f"{file_name}: {dist_info}/{required} is missing", file_name)
+    try:
+        wheel_meta = email.parser.BytesParser().parsebytes(contents[f"{dist_info}/WHEEL"])
+        metadata = email.parser.BytesParser().parsebytes(contents[f"{dist_info}/METADATA"], headersonly=True)
+    except Exception as e:
+        raise InstallError(f"{file_name}: unreadable WHEEL or METADATA: {e}", file_name) from None
+    wv = (wheel_meta.get("Wheel-Version") or "").strip()
+    if not re.match(r"^1(\.\d+)?$", wv):
+        raise InstallError(f"{file_name}: unsupported Wheel-Version {wv!r} (this installer reads 1.x)", file_name)
+    plan.name = (metadata.get("Name") or "").strip()
+    plan.version = (metadata.get("Version") or "").strip()
+    if not plan.name or not plan.version:
+        raise InstallError(f"{file_name}: METADATA has no Name or Version", file_name)
+    if canonical_name(plan.name) != canonical_name(info["name"]):
+        raise InstallError(
+            f"{file_name}: METADATA names {plan.name!r}, the file name {info['name']!r}", file_name
+        )
+
+    # RECORD: every file listed with its hash and size, and nothing listed that is not there.
+    record_name = f"{dist_info}/RECORD"
+    try:
+        rows = list(csv.reader(io.StringIO(contents[record_name].decode("utf-8"))))
+    except Exception as e:
+        raise InstallError(f"{file_name}: unreadable RECORD: {e}", file_name) from None
+    recorded: dict[str, str] = {}
+    for row in rows:
+        if not row:
+            continue
+        if len(row) != 3:
+            raise InstallError(f"{file_name}: malformed RECORD line {row!r}", file_name)
+        path, digest, size = row
+        if path in recorded:
+            raise InstallError(f"{file_name}: RECORD lists {path!r} twice", file_name)
+        recorded[path] = digest
+        if path in (record_name, f"{dist_info}/RECORD.jws", f"{dist_info}/RECORD.p7s"):
+            continue
+        if path not in contents:
+            raise InstallError(f"{file_name}: RECORD lists {path!r}, which the archive does not have", file_name)
+        algo, _, _ = digest.partition("=")
+        if algo != "sha256":
+            raise InstallError(f"{file_name}: RECORD entry {path!r} has no sha256 hash ({digest!r})", file_name)
+        if _record_hash(contents[path]) != digest:
+            raise InstallError(
+                f"{file_name}: RECORD hash mismatch for {path!r}: RECORD says {digest}, "
+                f"the file has {_record_hash(contents[path])}",
+                file_name,
+            )
+        if size and size != str(len(contents[path])):
+            raise InstallError(f"{file_name}: RECORD size mismatch for {path!r}", file_name)
+    for path in contents:
+        if path not in recorded and path not in (record_name, f"{dist_info}/RECORD.jws", f"{dist_info}/RECORD.p7s"):
+            raise InstallError(f"{file_name}: {path!r} is in the archive but not in RECORD", file_name)
+
+    # Where each file goes.
+    purelib = (wheel_meta.get("Root-Is-Purelib") or "true").strip().lower() == "true"
+    root = dirs["purelib"] if purelib else dirs["platlib"]
+    data_dir = f"{dist_info[: -len('.dist-info')]}.data"
+    targets: dict[str, tuple[bytes, bool]] = {}
+    imports = set()
+    for name, body in contents.items():
+        parts = name.split("/")
+        if name == record_name or name.endswith(("/RECORD.jws", "/RECORD.p7s")) and parts[0] == dist_info:
+            continue
+        executable = bool(modes[name] & 0o111)
+        if parts[0] == data_dir:
+            if len(parts) < 3 or parts[1] not in SCHEMES:
+                raise InstallError(
+                    f"{file_name}: {name!r} is in {data_dir}/ but not under one of {', '.join(SCHEMES)}", file_name
+                )
+            scheme = parts[1]
+            base = dirs[scheme]
+            if scheme == "headers":
+                base = os.path.join(base, plan.name)
+            if scheme == "scripts":
+                executable = True
+                if body.startswith(b"#!python"):
+                    body = b"#!" + os.fsencode(sys.executable or "/usr/bin/python3") + body[len(b"#!python"):]
+            if scheme in ("purelib", "platlib"):
+                imports.add(_import_name(parts[2:]))
+            target = os.path.join(base, *parts[2:])
+        else:
+            target = os.path.join(root, *parts)
+            if parts[0] != dist_info:
+                imports.add(_import_name(parts))
+        target = os.path.normpath(target)
+        if target in targets:
+            raise InstallError(f"{file_name}: two entries unpack to {target}", file_name)
+        targets[target] = (body, executable)
+    top_level = contents.get(f"{dist_info}/top_level.txt")
+    if top_level is not None:
+        names = {ln.strip().split("/")[0] for ln in top_level.decode("utf-8", "replace").splitlines() if ln.strip()}
+        imports = {n for n in names if n.isidentifier()} or imports
+    plan.imports = sorted(i for i in imports if i)
+    plan.dist_info = os.path.join(root, dist_info)
+    plan.files = [(t, b, x) for t, (b, x) in targets.items()]
+    # A file in the tree where another needs a directory.
+    for t in targets:
+        parent = os.path.dirname(t)
+        while parent and parent not in ("/", root):
+            if parent in targets:
+                raise InstallError(f"{file_name}: {parent} is both a file and a directory in the archive", file_name)
+            parent = os.path.dirname(parent)
+    plan._direct_url = direct_url
+    return plan
+
+
+def _import_name(parts: list[str]) -> str:
+    first = parts[0]
+    if len(parts) == 1:
+        if first.endswith(".py"):
+            return first[:-3]
+        if first.endswith(".so") or first.endswith(".pyd"):
+            return first.split(".")[0]
+        return ""
+    if first.endswith((".dist-info", ".data", ".libs")) or not first.isidentifier():
+        return ""
+    return first
+
+
+def _find_dist_info(name: str, site: str) -> str | None:
+    want = canonical_name(name)
+    try:
+        entries = os.listdir(site)
+    except FileNotFoundError:
+        return None
+    for entry in sorted(entries):
+        if entry.endswith(".dist-info") and canonical_name(entry[: -len(".dist-info")].partition("-")[0]) == want:
+            return os.path.join(site, entry)
+    return None
+
+
+def _read_record(dist_info: str, site: str) -> list[str]:
+    """Absolute paths of the files a distribution's RECORD lists."""
+    record = os.path.join(dist_info, "RECORD")
+    paths = []
+    try:
+        with open(record, newline="", encoding="utf-8") as f:
+            for row in csv.reader(f):
+                if row:
+                    paths.append(os.path.normpath(os.path.join(site, row[0])))
+    except FileNotFoundError:
+        raise InstallError(f"{os.path.basename(dist_info)} has no RECORD: cannot tell which files are its own")
+    return paths
+
+
+def _owned_roots(dirs) -> list[str]:
+    return sorted({os.path.normpath(d) for d in dirs.values()})
+
+
+def _inside(path: str, roots) -> bool:
+    return any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots)
+
+
+def _pyc_of(path: str) -> list[str]:
+    if not path.endswith(".py"):
+        return []
+    d, base = os.path.split(path)
+    cache = os.path.join(d, "__pycache__")
+    try:
+        entries = os.listdir(cache)
+    except OSError:
+        return []
+    stem = base[:-3] + "."
+    return [os.path.join(cache, e) for e in entries if e.startswith(stem) and e.endswith(".pyc")
+            and e[len(stem):].count(".") <= 2]
+
+
+def install(wheels, *, installer: str = "sangam", requested: bool = True, _dirs: dict | None = None) -> list[dict]:
+    """Installs a batch of wheels, all or nothing (see the module's docstring)."""
+    dirs = dict(_dirs) if _dirs else _scheme_dirs()
+    site = os.path.normpath(dirs["purelib"])
+    tags = supported_tags()
+    wheels = list(wheels)
+    plans: list[_Plan] = []
+    for entry in wheels:
+        try:
+            file_name, data, direct_url, expected, *rest = entry
+            options = dict(rest[0]) if rest else {}
+            if len(rest) > 1:
+                raise ValueError
+        except (TypeError, ValueError):
+            raise InstallError(
+                "each wheel is a tuple (file_name, data, direct_url, expected_sha256[, options]), not "
+                + repr(entry)[:80]
+            ) from None
+        plan = _verify(file_name, data, direct_url, expected, dirs, tags)
+        plan.requested = bool(options.get("requested", requested))
+        extra_files = options.get("dist_info_files") or {}
+        for fname, body in extra_files.items():
+            if not isinstance(fname, str) or "/" in fname or fname in ("", ".", "..", "RECORD"):
+                raise InstallError(f"{file_name}: bad dist_info_files name {fname!r}", file_name)
+        plan.extra_files = {k: bytes(v) for k, v in extra_files.items()}
+        plans.append(plan)
+
+    # The batch as a whole: one wheel per distribution, no two writing the same file.
+    seen_names: dict[str, str] = {}
+    seen_files: dict[str, str] = {}
+    for plan in plans:
+        key = canonical_name(plan.name)
+        if key in seen_names:
+            raise InstallError(
+                f"{plan.wheel}: the batch has two wheels of {plan.name} ({seen_names[key]} and {plan.wheel})", plan.wheel
+            )
+        seen_names[key] = plan.wheel
+        for target, _, _ in plan.files:
+            if target in seen_files:
+                raise InstallError(f"{plan.wheel} and {seen_files[target]} both install {target}", plan.wheel)
+            seen_files[target] = plan.wheel
+    for target, wheel in seen_files.items():
+        parent = os.path.dirname(target)
+        while parent and parent != "/":
+            if parent in seen_files:
+                raise InstallError(f"{wheel} needs {parent} to be a directory, {seen_files[parent]} installs a file there",
+                                   wheel)
+            parent = os.path.dirname(parent)
+
+    # Metadata the installer writes, and the installed versions each wheel replaces.
+    roots = _owned_roots(dirs)
+    for plan in plans:
+        di = plan.dist_info
+        extra = {
+            os.path.join(di, "INSTALLER"): (installer.strip() + "\n").encode(),
+        }
+        if plan.requested:
+            extra[os.path.join(di, "REQUESTED")] = b""
+        for fname, body in plan.extra_files.items():
+            extra[os.path.join(di, fname)] = body
+        if plan._direct_url is not None:
+            extra[os.path.join(di, "direct_url.json")] = json.dumps(plan._direct_url, sort_keys=True).encode()
+        plan.files = [f for f in plan.files if f[0] not in extra] + [(p, b, False) for p, b in extra.items()]
+        old = _find_dist_info(plan.name, site)
+        if old is not None:
+            plan.replaces = [p for p in _read_record(old, site) if _inside(p, roots) and os.path.lexists(p)]
+            plan.replaces += [p for f in list(plan.replaces) for p in _pyc_of(f)]
+            plan.replaces += [os.path.join(old, e) for e in os.listdir(old)
+                              if os.path.join(old, e) not in plan.replaces]
+            plan.old_dist_info = old
+        else:
+            plan.old_dist_info = None
+        for target, _, _ in plan.files:
+            if os.path.isdir(target) and not os.path.islink(target):
+                raise InstallError(f"{plan.wheel}: {target} is a directory on disk, the wheel has a file there", plan.wheel)
+            parent = os.path.dirname(target)
+            while parent and parent != "/":
+                if os.path.lexists(parent) and not os.path.isdir(parent):
+                    raise InstallError(f"{plan.wheel}: {parent} is a file on disk, the wheel needs a directory", plan.wheel)
+                parent = os.path.dirname(parent)
+
+    # Write. Anything that fails from here on is undone.
+    created_files: list[str] = []
+    created_dirs: list[str] = []
+    saved: dict[str, tuple[bytes, int]] = {}
+    removed_dirs: list[tuple[str, int]] = []
+
+    def save(path):
+        if path not in saved and os.path.lexists(path) and not os.path.isdir(path):
+            with open(path, "rb") as f:
+                saved[path] = (f.read(), os.stat(path).st_mode)
+
+    def makedirs(d):
+        missing = []
+        while d and not os.path.isdir(d):
+            missing.append(d)
+            d = os.path.dirname(d)
+        for m in reversed(missing):
+            os.mkdir(m)
+            created_dirs.append(m)
+
+    results = []
+    try:
+        for plan in plans:
+            for path in plan.replaces:
+                if os.path.lexists(path) and not os.path.isdir(path):
+                    save(path)
+                    os.remove(path)
+            if plan.old_dist_info and os.path.isdir(plan.old_dist_info) and not os.listdir(plan.old_dist_info):
+                removed_dirs.append((plan.old_dist_info, os.stat(plan.old_dist_info).st_mode))
+                os.rmdir(plan.old_dist_info)
+            record_rows = []
+            for target, body, executable in plan.files:
+                makedirs(os.path.dirname(target))
+                save(target)
+                if target not in saved:
+                    created_files.append(target)
+                with open(target, "wb") as f:
+                    f.write(body)
+                if executable:
+                    os.chmod(target, 0o755)
+                record_rows.append([os.path.relpath(target, site), _record_hash(body), str(len(body))])
+            record = os.path.join(plan.dist_info, "RECORD")
+            makedirs(plan.dist_info)
+            save(record)
+            if record not in saved:
+                created_files.append(record)
+            out = io.StringIO()
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerows(sorted(record_rows) + [[os.path.relpath(record, site), "", ""]])
+            with open(record, "w", encoding="utf-8", newline="") as f:
+                f.write(out.getvalue())
+            # Directories the old version leaves empty go too (they were its own).
+            if plan.old_dist_info:
+                for path in sorted({os.path.dirname(p) for p in plan.replaces}, key=len, reverse=True):
+                    _prune(path, roots, removed_dirs)
+            results.append({
+                "name": plan.name,
+                "version": plan.version,
+                "files": [t for t, _, _ in plan.files] + [record],
+                "dist_info": plan.dist_info,
+                "imports": plan.imports,
+                "shared_libraries": [t for t, _, _ in plan.files if t.endswith(".so") or ".so." in os.path.basename(t)],
+            })
+    except BaseException as e:
+        _rollback(created_files, created_dirs, saved, removed_dirs)
+        if isinstance(e, InstallError):
+            raise
+        if isinstance(e, Exception):
+            raise InstallError(f"installing {plan.wheel} failed, nothing was changed: {type(e).__name__}: {e}",
+                               plan.wheel) from e
+        raise
+    import importlib
+
+    importlib.invalidate_caches()
+    return results
+
+
+def _prune(path, roots, removed_dirs):
+    """Removes path and its parents while they are empty and inside the scheme directories (never a root)."""
+    while _inside(path, roots) and path not in roots:
+        try:
+            if os.listdir(path):
+                return
+            mode = os.stat(path).st_mode
+            os.rmdir(path)
+        except OSError:
+            return
+        removed_dirs.append((path, mode))
+        path = os.path.dirname(path)
+
+
+def _rollback(created_files, created_dirs, saved, removed_dirs):
+    for path in reversed(created_files):
+        try:
+            os.remove(path)
+        except OSError:
+            pass
+    for path, (body, mode) in saved.items():
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(body)
+        os.chmod(path, stat.S_IMODE(mode))
+    for path in reversed(created_dirs):
+        try:
+            os.rmdir(path)
+        except OSError:
+            pass
+    for path, mode in reversed(removed_dirs):
+        if not os.path.isdir(path):
+            os.makedirs(path, exist_ok=True)
+            os.chmod(path, stat.S_IMODE(mode))
+
+
+def _metadata_of(dist_info: str) -> dict:
+    def read(name):
+        try:
+            with open(os.path.join(dist_info, name), "rb") as f:
+                return f.read()
+        except OSError:
+            return None
+
+    meta = email.parser.BytesParser().parsebytes(read("METADATA") or b"", headersonly=True)
+    direct = read("direct_url.json")
+    installer = read("INSTALLER")
+    return {
+        "name": meta.get("Name", os.path.basename(dist_info).partition("-")[0]),
+        "version": meta.get("Version", ""),
+        "installer": installer.decode("utf-8", "replace").strip() if installer is not None else None,
+        "requested": read("REQUESTED") is not None,
+        "direct_url": json.loads(direct) if direct else None,
+        "dist_info": dist_info,
+    }
+
+
+def installed(*, _dirs: dict | None = None) -> list[dict]:
+    """The distributions in site-packages (see the module's docstring)."""
+    dirs = dict(_dirs) if _dirs else _scheme_dirs()
+    site = os.path.normpath(dirs["purelib"])
+    out = []
+    try:
+        entries = sorted(os.listdir(site))
+    except FileNotFoundError:
+        return out
+    for entry in entries:
+        if entry.endswith(".dist-info") and os.path.isdir(os.path.join(site, entry)):
+            di = os.path.join(site, entry)
+            info = _metadata_of(di)
+            try:
+                info["files"] = _read_record(di, site)
+            except InstallError:
+                info["files"] = []
+            out.append(info)
+    return out
+
+
+def uninstall(name: str, *, _dirs: dict | None = None) -> list[str]:
+    """Removes a distribution: the files its RECORD lists (see the module's docstring)."""
+    dirs = dict(_dirs) if _dirs else _scheme_dirs()
+    site = os.path.normpath(dirs["purelib"])
+    di = _find_dist_info(name, site)
+    if di is None:
+        raise InstallError(f"{name} is not installed in {site}")
+    roots = _owned_roots(dirs)
+    listed = _read_record(di, site)
+    outside = [p for p in listed if not _inside(p, roots)]
+    if outside:
+        raise InstallError(f"{name}: its RECORD lists files outside the runtime's directories ({outside[0]}); "
+                           "refusing to remove them")
+    removed = []
+    for path in listed:
+        for p in [path] + _pyc_of(path):
+            if os.path.lexists(p) and not os.path.isdir(p):
+                os.remove(p)
+                removed.append(p)
+    if os.path.isdir(di) and not os.listdir(di):
+        os.rmdir(di)
+    removed_dirs: list = []
+    for d in sorted({os.path.dirname(p) for p in listed}, key=len, reverse=True):
+        if os.path.basename(d) != "__pycache__":
+            cache = os.path.join(d, "__pycache__")
+            if os.path.isdir(cache) and not os.listdir(cache):
+                os.rmdir(cache)
+        _prune(d, roots, removed_dirs)
+    import importlib
+
+    importlib.invalidate_caches()
+    return removed
