@@ -39,6 +39,7 @@ try {
   const [pattern = 'test_*.py', only = ''] = process.argv.slice(2);
   py.globals.set('PATTERN', pattern);
   py.globals.set('ONLY', only || null);
+  py.globals.set('INDEX_REQUESTS', index.requests);
   ok = await py.runPythonAsync(`
 import sys
 sys.path.insert(0, "/tests/packages")
