@@ -346,7 +346,9 @@ class MicropipTest(unittest.TestCase):
                     self.reports.append((report.nodeid.split("::")[-1], report.outcome))
 
         c = Collect()
-        code = pytest.main(["-q", "-p", "no:cacheprovider", d], plugins=[c])
+        # --capture=sys: pytest's default fd-level capture dup2()s onto a temporary file that this
+        # runtime's file system loses (FileNotFoundError in capture.snap); Python-level capture works.
+        code = pytest.main(["-q", "-p", "no:cacheprovider", "--capture=sys", d], plugins=[c])
         self.assertEqual(int(code), 1)  # one test fails, on purpose
         self.assertEqual(sorted(c.reports), [("test_adds", "passed"), ("test_fails", "failed"),
                                              ("test_param[1]", "passed"), ("test_param[2]", "passed"),
