@@ -41,8 +41,11 @@ class MicropipTest(unittest.TestCase):
     def tearDown(self):
         for d in _sangam_install.installed():
             _sangam_install.uninstall(d["name"])
+        # Forget only modules imported from site-packages (the runtime's own stay loaded).
         for m in set(sys.modules) - self.modules:
-            del sys.modules[m]
+            f = getattr(sys.modules[m], "__file__", None) or ""
+            if f.startswith(site() + "/"):
+                del sys.modules[m]
         importlib.invalidate_caches()
         _index.ACCEPT = _index.DEFAULT_ACCEPT
 
