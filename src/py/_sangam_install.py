@@ -124,26 +124,33 @@ def _record_hash(data: bytes) -> str:
     return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
 
 
-def _clean_dir(path: str) -> str:
-    """sysconfig's paths with the prefix "/" start with "//", which POSIX keeps (dirname("//lib") is
-    "//"), so walking up from them never reaches "/": one leading slash."""
+def _norm(path: str) -> str:
+    """normpath, and one leading slash (a prefix of / gives sysconfig paths like //lib/...)."""
     path = os.path.normpath(path)
-    return "/" + path.lstrip("/") if path.startswith("/") else path
+    return "/" + path.lstrip("/") if path.startswith("//") else path
+
+
+def _parents(path: str):
+    """The directories above path, nearest first, up to (without) the root."""
+    parent = os.path.dirname(path)
+    while parent and os.path.dirname(parent) != parent:
+        yield parent
+        parent = os.path.dirname(parent)
 
 
 def _scheme_dirs() -> dict[str, str]:
     paths = sysconfig.get_paths()
     return {
-        "purelib": _clean_dir(paths["purelib"]),
-        "platlib": _clean_dir(paths["platlib"]),
-        "scripts": _clean_dir(paths["scripts"]),
-        "headers": _clean_dir(paths["include"]),  # + the distribution's name, below
-        "data": _clean_dir(paths["data"]),
+        "purelib": _norm(paths["purelib"]),
+        "platlib": _norm(paths["platlib"]),
+        "scripts": _norm(paths["scripts"]),
+        "headers": _norm(paths["include"]),  # + the distribution's name, below
+        "data": _norm(paths["data"]),
     }
 
 
 def site_packages() -> str:
-    return _clean_dir(sysconfig.get_paths()["purelib"])
+    return _scheme_dirs()["purelib"]
 
 
 def _check_member_name(name: str, wheel: str) -> list[str]:
@@ -325,7 +332,7 @@ def _verify(file_name, data, direct_url, expected_sha256, dirs, tags) -> _Plan:
             target = os.path.join(root, *parts)
             if parts[0] != dist_info:
                 imports.add(_import_name(parts))
-        target = os.path.normpath(target)
+        target = _norm(target)
         if target in targets:
             raise InstallError(f"{file_name}: two entries unpack to {target}", file_name)
         targets[target] = (body, executable)
@@ -338,11 +345,9 @@ def _verify(file_name, data, direct_url, expected_sha256, dirs, tags) -> _Plan:
     plan.files = [(t, b, x) for t, (b, x) in targets.items()]
     # A file in the tree where another needs a directory.
     for t in targets:
-        parent = os.path.dirname(t)
-        while parent and parent not in ("/", root):
+        for parent in _parents(t):
             if parent in targets:
                 raise InstallError(f"{file_name}: {parent} is both a file and a directory in the archive", file_name)
-            parent = os.path.dirname(parent)
     plan._direct_url = direct_url
     return plan
 
@@ -380,14 +385,14 @@ def _read_record(dist_info: str, site: str) -> list[str]:
         with open(record, newline="", encoding="utf-8") as f:
             for row in csv.reader(f):
                 if row:
-                    paths.append(os.path.normpath(os.path.join(site, row[0])))
+                    paths.append(_norm(os.path.join(site, row[0])))
     except FileNotFoundError:
         raise InstallError(f"{os.path.basename(dist_info)} has no RECORD: cannot tell which files are its own")
     return paths
 
 
 def _owned_roots(dirs) -> list[str]:
-    return sorted({os.path.normpath(d) for d in dirs.values()})
+    return sorted({_norm(d) for d in dirs.values()})
 
 
 def _inside(path: str, roots) -> bool:
@@ -410,8 +415,8 @@ def _pyc_of(path: str) -> list[str]:
 
 def install(wheels, *, installer: str = "sangam", requested: bool = True, _dirs: dict | None = None) -> list[dict]:
     """Installs a batch of wheels, all or nothing (see the module's docstring)."""
-    dirs = dict(_dirs) if _dirs else _scheme_dirs()
-    site = os.path.normpath(dirs["purelib"])
+    dirs = {k: _norm(v) for k, v in _dirs.items()} if _dirs else _scheme_dirs()
+    site = dirs["purelib"]
     tags = supported_tags()
     wheels = list(wheels)
     plans: list[_Plan] = []
@@ -450,12 +455,10 @@ def install(wheels, *, installer: str = "sangam", requested: bool = True, _dirs:
                 raise InstallError(f"{plan.wheel} and {seen_files[target]} both install {target}", plan.wheel)
             seen_files[target] = plan.wheel
     for target, wheel in seen_files.items():
-        parent = os.path.dirname(target)
-        while parent and parent != "/":
+        for parent in _parents(target):
             if parent in seen_files:
                 raise InstallError(f"{wheel} needs {parent} to be a directory, {seen_files[parent]} installs a file there",
                                    wheel)
-            parent = os.path.dirname(parent)
 
     # Metadata the installer writes, and the installed versions each wheel replaces.
     roots = _owned_roots(dirs)
@@ -483,11 +486,9 @@ def install(wheels, *, installer: str = "sangam", requested: bool = True, _dirs:
         for target, _, _ in plan.files:
             if os.path.isdir(target) and not os.path.islink(target):
                 raise InstallError(f"{plan.wheel}: {target} is a directory on disk, the wheel has a file there", plan.wheel)
-            parent = os.path.dirname(target)
-            while parent and parent != "/":
+            for parent in _parents(target):
                 if os.path.lexists(parent) and not os.path.isdir(parent):
                     raise InstallError(f"{plan.wheel}: {parent} is a file on disk, the wheel needs a directory", plan.wheel)
-                parent = os.path.dirname(parent)
 
     # Write. Anything that fails from here on is undone.
     created_files: list[str] = []
@@ -502,7 +503,7 @@ def install(wheels, *, installer: str = "sangam", requested: bool = True, _dirs:
 
     def makedirs(d):
         missing = []
-        while d and not os.path.isdir(d):
+        while d and not os.path.isdir(d) and os.path.dirname(d) != d:
             missing.append(d)
             d = os.path.dirname(d)
         for m in reversed(missing):
@@ -568,7 +569,7 @@ def install(wheels, *, installer: str = "sangam", requested: bool = True, _dirs:
 
 def _prune(path, roots, removed_dirs):
     """Removes path and its parents while they are empty and inside the scheme directories (never a root)."""
-    while _inside(path, roots) and path not in roots:
+    while _inside(path, roots) and path not in roots and os.path.dirname(path) != path:
         try:
             if os.listdir(path):
                 return
@@ -625,8 +626,8 @@ def _metadata_of(dist_info: str) -> dict:
 
 def installed(*, _dirs: dict | None = None) -> list[dict]:
     """The distributions in site-packages (see the module's docstring)."""
-    dirs = dict(_dirs) if _dirs else _scheme_dirs()
-    site = os.path.normpath(dirs["purelib"])
+    dirs = {k: _norm(v) for k, v in _dirs.items()} if _dirs else _scheme_dirs()
+    site = dirs["purelib"]
     out = []
     try:
         entries = sorted(os.listdir(site))
@@ -646,8 +647,8 @@ def installed(*, _dirs: dict | None = None) -> list[dict]:
 
 def uninstall(name: str, *, _dirs: dict | None = None) -> list[str]:
     """Removes a distribution: the files its RECORD lists (see the module's docstring)."""
-    dirs = dict(_dirs) if _dirs else _scheme_dirs()
-    site = os.path.normpath(dirs["purelib"])
+    dirs = {k: _norm(v) for k, v in _dirs.items()} if _dirs else _scheme_dirs()
+    site = dirs["purelib"]
     di = _find_dist_info(name, site)
     if di is None:
         raise InstallError(f"{name} is not installed in {site}")

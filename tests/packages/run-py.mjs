@@ -22,7 +22,9 @@ const dirs = { '/wheels': path.join(cache, 'wheels'), '/wheels-resolver': path.j
 // One folder for the index: links to both sets.
 const indexDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sangam-index-'));
 for (const d of Object.values(dirs)) {
-  for (const f of fs.readdirSync(d)) if (f.endsWith('.whl')) fs.symlinkSync(path.join(d, f), path.join(indexDir, f));
+  for (const f of fs.readdirSync(d)) {
+    if (f.endsWith('.whl') && !fs.existsSync(path.join(indexDir, f))) fs.symlinkSync(path.join(d, f), path.join(indexDir, f));
+  }
 }
 const index = await serveIndex({ dir: indexDir });
 let ok = false;
@@ -37,6 +39,7 @@ try {
   const [pattern = 'test_*.py', only = ''] = process.argv.slice(2);
   py.globals.set('PATTERN', pattern);
   py.globals.set('ONLY', only || null);
+  py.globals.set('INDEX_REQUESTS', index.requests);
   ok = await py.runPythonAsync(`
 import sys
 sys.path.insert(0, "/tests/packages")

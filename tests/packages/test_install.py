@@ -283,15 +283,24 @@ class InstallerTest(unittest.TestCase):
                      "both install", "six.py")
 
     def test_failure_while_writing_is_undone(self):
-        # The file system refuses a name longer than NAME_MAX: verification cannot see that coming, so
+        # The file system refuses a write that verification cannot foresee (a read-only directory):
         # the wheel before it in the batch is written, then taken back.
+        ro = os.path.join(self.site, "sangam_read_only")
+        os.mkdir(ro)
+        os.chmod(ro, 0o555)
+
+        def cleanup():
+            os.chmod(ro, 0o755)
+            os.rmdir(ro)
+
+        self.addCleanup(cleanup)
+        before = tree_digest(*self.roots)
         good = read_wheel("attrs-")
-        long_name = "x" * 300 + ".py"
-        bad = self.six_with([(long_name, b"x = 1\n")])
+        bad = self.six_with([("sangam_read_only/x.py", b"x = 1\n")])
         with self.assertRaises(inst.InstallError) as cm:
             self.install([good + (None, None), (self.SIX, bad, None, None)])
         self.assertIn("nothing was changed", str(cm.exception))
-        self.assertEqual(tree_digest(*self.roots), self.before)
+        self.assertEqual(tree_digest(*self.roots), before)
         # The runtime is still usable: the same batch without the bad wheel installs.
         self.install([good + (None, None)])
         self.assertEqual(importlib.metadata.version("attrs"), good[0].split("-")[1])

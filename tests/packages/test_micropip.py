@@ -41,8 +41,11 @@ class MicropipTest(unittest.TestCase):
     def tearDown(self):
         for d in _sangam_install.installed():
             _sangam_install.uninstall(d["name"])
+        # Forget only modules imported from site-packages (the runtime's own stay loaded).
         for m in set(sys.modules) - self.modules:
-            del sys.modules[m]
+            f = getattr(sys.modules[m], "__file__", None) or ""
+            if f.startswith(site() + "/"):
+                del sys.modules[m]
         importlib.invalidate_caches()
         _index.ACCEPT = _index.DEFAULT_ACCEPT
 
@@ -346,7 +349,9 @@ class MicropipTest(unittest.TestCase):
                     self.reports.append((report.nodeid.split("::")[-1], report.outcome))
 
         c = Collect()
-        code = pytest.main(["-q", "-p", "no:cacheprovider", d], plugins=[c])
+        # --capture=sys: pytest's default fd-level capture dup2()s onto a temporary file that this
+        # runtime's file system loses (FileNotFoundError in capture.snap); Python-level capture works.
+        code = pytest.main(["-q", "-p", "no:cacheprovider", "--capture=sys", d], plugins=[c])
         self.assertEqual(int(code), 1)  # one test fails, on purpose
         self.assertEqual(sorted(c.reports), [("test_adds", "passed"), ("test_fails", "failed"),
                                              ("test_param[1]", "passed"), ("test_param[2]", "passed"),

@@ -95,7 +95,7 @@ def _lockfile() -> tuple[dict, dict, str | None]:
 
 
 def _site() -> str:
-    return os.path.normpath(sysconfig.get_paths()["purelib"])
+    return _sangam_install.site_packages()  # normalized: the runtime's sysconfig says //lib/...
 
 
 def _installed():
