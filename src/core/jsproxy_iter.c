@@ -95,19 +95,30 @@ thrown_exception(PyObject *const *args, Py_ssize_t nargs)
     return val ? PyObject_CallOneArg(typ, val) : PyObject_CallNoArgs(typ);
 }
 
-static PyObject *
-jsgenerator_throw(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+/* The JS error to throw into a JS generator for throw(typ[, val[, tb]]) or athrow(...): a new
+ * handle, or 0 with the Python exception set (bad arguments). */
+static JsRef
+thrown_error(const char *name, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (!sangam_check_nargs("throw", nargs, 1, 3)) {
-        return NULL;
+    if (!sangam_check_nargs(name, nargs, 1, 3)) {
+        return 0;
     }
     PyObject *exc = thrown_exception(args, nargs);
     if (exc == NULL) {
+        return 0;
+    }
+    /* An exception instance (a JsException carries its JS error), which never fails to cross. */
+    PyErr_SetRaisedException(exc);
+    return sangam_error_to_js();
+}
+
+static PyObject *
+jsgenerator_throw(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    JsRef err = thrown_error("throw", args, nargs);
+    if (!err) {
         return NULL;
     }
-    /* thrown_exception made an exception instance (a JsException carries its JS error). */
-    PyErr_SetRaisedException(exc);
-    JsRef err = sangam_error_to_js();
     PyObject *r = jsiterator_next_impl(self, err, 1, -1);
     sangam_h_release(err);
     return r;
@@ -191,16 +202,10 @@ jsasyncgen_asend(PyObject *self, PyObject *value)
 static PyObject *
 jsasyncgen_athrow(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (!sangam_check_nargs("athrow", nargs, 1, 3)) {
+    JsRef err = thrown_error("athrow", args, nargs);
+    if (!err) {
         return NULL;
     }
-    PyObject *exc = thrown_exception(args, nargs);
-    if (exc == NULL) {
-        return NULL;
-    }
-    /* thrown_exception made an exception instance (a JsException carries its JS error). */
-    PyErr_SetRaisedException(exc);
-    JsRef err = sangam_error_to_js();
     PyObject *r = sangam_js_anext(REF(self), err, 1, -1);
     sangam_h_release(err);
     return r;
