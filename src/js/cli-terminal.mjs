@@ -3,8 +3,8 @@
 // lacks: Ctrl-R reverse search, Ctrl-C and Ctrl-D as a terminal gives them, and history kept in
 // ~/.python_history (or $PYTHON_HISTORY) the way CPython keeps it: one line an entry.
 //
-// The terminal is raw only while a line is being read; while Python runs it is cooked, so
-// Ctrl-C is a SIGINT (cli.mjs turns it into KeyboardInterrupt) and type-ahead waits in the tty.
+// The terminal is raw from start to end: a Ctrl-C typed while Python runs reaches onInterrupt
+// (cli.mjs turns it into KeyboardInterrupt), and type-ahead waits here.
 // Keys reach readline through an emitter of our own, fed a line at a time: what was typed (or
 // pasted) past the end of a line stays here until Python asks for the next line.
 import readline from 'node:readline';
@@ -41,7 +41,8 @@ function loadHistory(file) {
 export class LineEditor {
   // stdin: the terminal's tty.ReadStream; output: a tty.WriteStream; file: the history file or
   // null (in-memory history only); complete(text): a promise of completions for a word.
-  constructor({ stdin, output, file, complete }) {
+  constructor({ stdin, output, file, complete, onInterrupt }) {
+    this.onInterrupt = onInterrupt;
     this.stdin = stdin;
     this.output = output;
     this.file = file;
@@ -50,9 +51,7 @@ export class LineEditor {
     this.keys.pause = () => this.keys;
     this.keys.resume = () => this.keys;
     // So that Ctrl-Z (readline stops the process) leaves the terminal cooked, and raw again after.
-    this.keys.setRawMode = (mode) => {
-      if (this.pending) stdin.setRawMode(mode);
-    };
+    this.keys.setRawMode = (mode) => stdin.setRawMode(mode);
     this.typed = '';
     this.decoder = new StringDecoder('utf8');
     this.pending = null; // the resolver of the line being read
@@ -80,8 +79,21 @@ export class LineEditor {
     this.rl.on('line', (line) => this.finish({ kind: 'line', text: line }));
     this.onData = (chunk) => {
       this.typed += this.decoder.write(chunk);
-      this.pump();
+      if (this.pending) {
+        this.pump();
+        return;
+      }
+      // Python is running: Ctrl-C interrupts it and, as a tty's does, drops the type-ahead.
+      const at = this.typed.lastIndexOf('\x03');
+      if (at >= 0) {
+        this.typed = this.typed.slice(at + 1);
+        this.onInterrupt();
+      }
     };
+    // The terminal stays raw from start to end, so no key can slip in cooked between reads.
+    stdin.setRawMode(true);
+    stdin.on('data', this.onData);
+    stdin.resume();
     // The terminal hung up: every read from now on is an end of file.
     this.closed = false;
     stdin.on('end', () => {
@@ -101,9 +113,6 @@ export class LineEditor {
         return;
       }
       this.rl.setPrompt(prompt);
-      this.stdin.setRawMode(true);
-      this.stdin.on('data', this.onData);
-      this.stdin.resume();
       this.rl.prompt();
       this.pump();
     });
@@ -113,9 +122,6 @@ export class LineEditor {
     const resolve = this.pending;
     if (!resolve) return;
     this.pending = null;
-    this.stdin.removeListener('data', this.onData);
-    this.stdin.pause();
-    this.stdin.setRawMode(false);
     if (result.kind === 'line') this.save(result.text);
     resolve(result);
   }
@@ -259,5 +265,6 @@ export class LineEditor {
       // The terminal is gone already.
     }
     this.rl.close();
+    this.stdin.pause();
   }
 }

@@ -85,7 +85,7 @@ async function getEditor() {
     // History is CPython's interactive-mode feature; in a script input() edits lines but keeps
     // no file.
     const file = interactive() ? historyFile(process.env, os.homedir()) : null;
-    editor = new LineEditor({ stdin: process.stdin, output: editOutput, file, complete });
+    editor = new LineEditor({ stdin: process.stdin, output: editOutput, file, complete, onInterrupt: sigint });
   }
   return editor;
 }
@@ -143,10 +143,13 @@ worker.on('message', (m) => {
 worker.on('error', (e) => end(134, `sangam: ${e?.stack ?? e}\n`));
 worker.on('exit', (code) => end(code || 1));
 
-process.on('SIGINT', () => {
+function sigint() {
   if (editor?.interrupt()) return;
   if (Atomics.load(ctl, SIGNAL) !== 0) end(130, '\nKeyboardInterrupt\n');
   else Atomics.store(ctl, SIGNAL, 2);
-});
+}
+process.on('SIGINT', sigint);
+// The terminal is made raw at once (Ctrl-C is then a key, not a SIGINT, at any time).
+if (editOutput) getEditor();
 process.on('SIGTERM', () => end(143));
 process.on('SIGHUP', () => end(129));
