@@ -57,12 +57,20 @@ function awaitReply() {
 
 // stdin from the terminal, one edited line at a time.
 let queue = new Uint8Array(0);
+let atEOF = false;
 function terminalRead(buf) {
+  // An end of file is seen by every read until the next line is asked for with a prompt
+  // (CPython reads stdin once more after the REPL's own end of file).
+  if (atEOF && partialLine === '') return 0;
+  atEOF = false;
   if (queue.length === 0) {
     parentPort.postMessage({ type: 'read', prompt: partialLine });
     let [kind, bytes, more] = awaitReply();
     partialLine = '';
-    if (kind === REPLY.EOF) return 0;
+    if (kind === REPLY.EOF) {
+      atEOF = true;
+      return 0;
+    }
     if (kind === REPLY.INTERRUPT) throw Object.assign(new Error('interrupted'), { code: 'EINTR' });
     const parts = [bytes];
     while (more) {

@@ -22,9 +22,9 @@ const quote = (s) => `'${s.replace(/'/g, "'\\''")}'`;
 
 // Starts argv on a terminal of 24x80. env is added to a clean environment (HOME is a fresh
 // folder unless given). Returns {send, expect, output, exited, kill, pid}.
-export function onTerminal(argv, { env = {}, cwd } = {}) {
+export function onTerminal(argv, { env = {}, cwd, rows = 24, cols = 80 } = {}) {
   const home = env.HOME ?? tmpdir();
-  const command = `stty rows 24 cols 80; exec ${argv.map(quote).join(' ')}`;
+  const command = `stty rows ${rows} cols ${cols}; exec ${argv.map(quote).join(' ')}`;
   const child = spawn('script', ['-qfec', command, '/dev/null'], {
     cwd,
     env: { PATH: process.env.PATH, TERM: 'xterm', LANG: 'C.UTF-8', ...env, HOME: home },
