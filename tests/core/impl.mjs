@@ -125,6 +125,19 @@ export function pycall(py, src, ...args) {
   }
 }
 
+// Python the FFI test files start with: `js`, pyodide.ffi's names, and raises(f, *a, **k), the name
+// of the exception f(*a, **k) raises (None if it returns).
+export const PRELUDE = `
+import js
+from pyodide.ffi import *
+def raises(f, *a, **k):
+    try:
+        f(*a, **k)
+    except BaseException as e:
+        return type(e).__name__
+    return None
+`;
+
 // Runs dedented Python source.
 export function run(py, src, options) {
   return options ? py.runPython(dedent(src), options) : py.runPython(dedent(src));

@@ -8,22 +8,12 @@ import { test } from './impl.mjs';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { load, checkLeaks, pycall, run, IMPL, isPyodide } from './impl.mjs';
+import { load, checkLeaks, pycall, run, IMPL, isPyodide, PRELUDE } from './impl.mjs';
 
 let py;
 before(async () => {
   py = await load();
-  run(py, `
-    import js
-    from pyodide.ffi import *
-    def raises(f, *a, **k):
-        # the name of the exception f(*a, **k) raises, or None
-        try:
-            f(*a, **k)
-        except BaseException as e:
-            return type(e).__name__
-        return None
-  `);
+  run(py, PRELUDE);
 });
 checkLeaks(beforeEach, afterEach, () => py);
 
