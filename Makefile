@@ -13,7 +13,7 @@ BUILD := build
 DIST := dist
 NODE := node
 
-.PHONY: all test test-cpython test-cpython-quick bench format clean fuzz soak fault-sweep
+.PHONY: all npm test test-cpython test-cpython-quick bench format clean fuzz soak fault-sweep
 all: $(DIST)/.stamp
 
 # Cached external builds; re-run whenever the recipes or the manifest change.
@@ -79,9 +79,13 @@ JS_SRC := $(wildcard src/js/*.mjs)
 $(DIST)/.stamp: $(DIST)/sangam.asm.mjs $(DIST)/python_stdlib.zip $(DIST)/include/python3.13/pyconfig.h \
                 $(JS_SRC) src/js/sangam.cjs src/js/sangam.d.ts Makefile
 	cp $(JS_SRC) src/js/sangam.cjs src/js/sangam.d.ts $(DIST)/
-	sed -i "s/@SANGAM_VERSION@/$(VERSION)/" $(DIST)/sangam.mjs
+	sed -i "s/@SANGAM_VERSION@/$(VERSION)/" $(DIST)/sangam.mjs $(DIST)/sangam.cjs
 	cp src/js/sangam.d.ts $(DIST)/sangam.d.mts
 	touch $@
+
+# The npm package `sangam` (src/npm/): dist/sangam-$(VERSION).tgz.
+npm: all
+	tools/npm-pack.sh $(VERSION)
 
 test: all
 	tools/test-deps.sh

@@ -2,7 +2,8 @@
 # Installs what the tests use beyond the build: Debian's Chromium (tests/browser), clang-format-19
 # (tools/check-format.sh), util-linux's
 # `script` (a pseudo-terminal for the REPL test) and, from npm, TypeScript for tests/js/dts.test.mjs
-# (pinned with its checksum in tests/js/package-lock.json, installed into tests/js/node_modules).
+# and Deno and Bun for tests/npm (pinned with their checksums in tests/*/package-lock.json,
+# installed into tests/*/node_modules).
 source "$(dirname "$0")/lib.sh"
 
 missing=()
@@ -17,12 +18,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
 fi
 
-# Exactly what the lock file pins, whenever node_modules is missing or older than the lock file.
-js=$REPO_DIR/tests/js
-if [ ! -f "$js/node_modules/.package-lock.json" ] || [ "$js/package-lock.json" -nt "$js/node_modules/.package-lock.json" ]; then
-    log "installing test dependencies from npm into tests/js/node_modules"
-    (cd "$js" && npm ci --no-audit --no-fund --silent) >&2
-fi
+# Exactly what the lock files pin, whenever node_modules is missing or older than the lock file:
+# TypeScript (tests/js), and the Deno and Bun binaries the npm package runs in (tests/npm).
+for js in "$REPO_DIR/tests/js" "$REPO_DIR/tests/npm"; do
+    if [ ! -f "$js/node_modules/.package-lock.json" ] || [ "$js/package-lock.json" -nt "$js/node_modules/.package-lock.json" ]; then
+        log "installing test dependencies from npm into ${js#$REPO_DIR/}/node_modules"
+        (cd "$js" && npm ci --no-audit --no-fund --silent) >&2
+    fi
+done
 
 # The real wheels tests/packages and bench/ install, pinned by sha256 (tests/packages/wheels.txt).
 "$TOOLS_DIR/fetch-wheels.sh" >/dev/null
