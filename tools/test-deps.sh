@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Installs what the tests use beyond the build: Debian's Chromium (tests/browser), clang-format-19
+# Installs what the tests use beyond the build: Debian's Chromium (tests/browser, tests/npm) and
+# Firefox ESR (tests/npm), clang-format-19
 # (tools/check-format.sh), util-linux's
 # `script` (a pseudo-terminal for the REPL test) and, from npm, TypeScript for tests/js/dts.test.mjs
-# and Deno and Bun for tests/npm (pinned with their checksums in tests/*/package-lock.json,
+# and Deno, Bun and puppeteer-core for tests/npm (pinned with their checksums in tests/*/package-lock.json,
 # installed into tests/*/node_modules).
 source "$(dirname "$0")/lib.sh"
 
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
+command -v firefox-esr >/dev/null || missing+=(firefox-esr)
 command -v script >/dev/null || missing+=(bsdutils)
 command -v npm >/dev/null || missing+=(npm)
 command -v clang-format-19 >/dev/null || missing+=(clang-format-19)

@@ -1,10 +1,13 @@
 // The packed npm package (tools/npm-pack.sh) in a fresh project: installed from its tarball with
 // `npm install ./sangam-<v>.tgz`, then imported as `sangam` (ESM, CommonJS and TypeScript) and run
-// by every JS runtime on this machine: Node, Deno and Bun (pinned in package-lock.json here).
+// by every JS runtime on this machine: Node, Deno and Bun (pinned in package-lock.json here), and
+// Debian's Chromium (page and Web Worker) and Firefox ESR, driven by puppeteer-core (CDP for
+// Chromium, WebDriver BiDi for Firefox) on a page served from loopback.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -28,7 +31,9 @@ before(() => {
     JSON.stringify({ name: 'fresh-app', version: '1.0.0', private: true, type: 'module' }));
   execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--silent', tarball],
     { cwd: project, stdio: 'pipe' });
-  fs.copyFileSync(path.join(HERE, 'smoke.mjs'), path.join(project, 'smoke.mjs'));
+  for (const f of ['smoke.mjs', 'smoke-core.mjs', 'smoke-worker.mjs', 'page.html']) {
+    fs.copyFileSync(path.join(HERE, f), path.join(project, f));
+  }
   const wheels = path.join(project, 'wheels');
   fs.mkdirSync(wheels);
   wheelURL = pathToFileURL(buildExtWheels(wheels).demo).href;
@@ -97,3 +102,48 @@ export const p: Promise<unknown> = sangam.loadPyodide();
 test('Deno runs the package from node_modules', { timeout: 300_000 }, () => smoke(DENO, ['run', '-A']));
 
 test('Bun runs the package', { timeout: 300_000 }, () => smoke(BUN, ['run']));
+
+// A static server for the fresh project, as a page's own site would serve it.
+const TYPES = { '.html': 'text/html', '.mjs': 'text/javascript', '.js': 'text/javascript',
+  '.wasm': 'application/wasm', '.zip': 'application/zip', '.whl': 'application/zip' };
+async function serveProject() {
+  const server = http.createServer((req, res) => {
+    const rel = decodeURIComponent(new URL(req.url, 'http://x').pathname).slice(1);
+    const file = path.join(project, rel);
+    if (rel.includes('..') || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+async function inBrowser(launchOptions, query) {
+  const { default: puppeteer } = await import('puppeteer-core');
+  const server = await serveProject();
+  const browser = await puppeteer.launch({ headless: true, ...launchOptions });
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const wheel = path.relative(project, new URL(wheelURL).pathname);
+    await page.goto(`http://127.0.0.1:${server.address().port}/page.html?wheel=${wheel}${query}`);
+    await page.waitForFunction('window.smokeResult !== undefined', { timeout: 240_000, polling: 200 });
+    const result = await page.evaluate(() => window.smokeResult);
+    assert.deepEqual(result, EXPECTED, errors.join('\n'));
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+const CHROMIUM = { executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] };
+const FIREFOX = { browser: 'firefox', executablePath: '/usr/bin/firefox-esr' };
+
+test('Chromium: a page without a bundler', { timeout: 300_000 }, () => inBrowser(CHROMIUM, ''));
+test('Chromium: a module Web Worker', { timeout: 300_000 }, () => inBrowser(CHROMIUM, '&worker'));
+test('Firefox ESR: a page without a bundler', { timeout: 300_000 }, () => inBrowser(FIREFOX, ''));
+test('Firefox ESR: a module Web Worker', { timeout: 300_000 }, () => inBrowser(FIREFOX, '&worker'));
