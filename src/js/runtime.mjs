@@ -27,8 +27,21 @@ Object.defineProperty(PythonError.prototype, 'name', { value: 'PythonError' });
 export class FatalError extends Error {}
 Object.defineProperty(FatalError.prototype, 'name', { value: 'FatalError' });
 
+// The folder this module was loaded from. Not written as `new URL('.', import.meta.url)`, which
+// bundlers take for an asset reference to the package's main file.
 export function defaultIndexURL() {
-  return new URL('.', import.meta.url).href;
+  const here = import.meta.url;
+  return here.slice(0, here.lastIndexOf('/') + 1);
+}
+
+// The runtime's two big files. Without an indexURL they are the files beside this module, written
+// as `new URL('<literal>', import.meta.url)` so that bundlers (Vite, webpack, esbuild, Parcel)
+// see them as assets of the app, copy them into its build and rewrite the URLs.
+function runtimeFileURL(indexURL, name) {
+  if (indexURL !== undefined) return indexURL + name;
+  return name === 'sangam.asm.wasm'
+    ? new URL('./sangam.asm.wasm', import.meta.url).href
+    : new URL('./python_stdlib.zip', import.meta.url).href;
 }
 
 async function readURL(url) {
@@ -50,16 +63,16 @@ async function instantiate(url, imports) {
 
 // Creates the wasm module with the standard library in place and the standard streams on the
 // given handlers ({stdin, stdout, stderr}). Python itself is not started yet.
-export async function createRuntime({ indexURL = defaultIndexURL(), env = {}, streams }) {
-  if (!indexURL.endsWith('/')) indexURL += '/';
-  const stdlib = readURL(indexURL + 'python_stdlib.zip');
+export async function createRuntime({ indexURL, env = {}, streams }) {
+  if (indexURL !== undefined && !indexURL.endsWith('/')) indexURL += '/';
+  const stdlib = readURL(runtimeFileURL(indexURL, 'python_stdlib.zip'));
   const state = { lastSyscallError: null, errno: null };
   let failed;
   const failure = new Promise((_, reject) => { failed = reject; });
   const Module = await Promise.race([failure, createModule({
-    locateFile: (path) => indexURL + path,
+    locateFile: (path) => (indexURL ?? defaultIndexURL()) + path,
     instantiateWasm(imports, receive) {
-      instantiate(indexURL + 'sangam.asm.wasm', guardSyscalls(imports, state))
+      instantiate(runtimeFileURL(indexURL, 'sangam.asm.wasm'), guardSyscalls(imports, state))
         .then(({ instance, module }) => receive(instance, module))
         .catch((e) => failed(new Error(`sangam: could not load sangam.asm.wasm: ${e.message}`, { cause: e })));
       return {};

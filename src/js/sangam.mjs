@@ -58,7 +58,7 @@ export async function loadSangam(options = {}) {
   let indexURL = options.indexURL ?? defaultIndexURL();
   if (!indexURL.endsWith('/')) indexURL += '/';
   const runtime = await createRuntime({
-    indexURL,
+    indexURL: options.indexURL === undefined ? undefined : indexURL,
     env: options.env ?? {},
     streams: {
       stdin: options.stdin ? makeInput({ stdin: options.stdin }) : defaultHandler('stdin', nodeFs),

@@ -31,7 +31,7 @@ before(() => {
     JSON.stringify({ name: 'fresh-app', version: '1.0.0', private: true, type: 'module' }));
   execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--silent', tarball],
     { cwd: project, stdio: 'pipe' });
-  for (const f of ['smoke.mjs', 'smoke-core.mjs', 'smoke-worker.mjs', 'page.html']) {
+  for (const f of ['smoke.mjs', 'smoke-core.mjs', 'smoke-worker.mjs', 'page.html', 'vite-main.mjs']) {
     fs.copyFileSync(path.join(HERE, f), path.join(project, f));
   }
   const wheels = path.join(project, 'wheels');
@@ -121,7 +121,7 @@ async function serveProject() {
   return server;
 }
 
-async function inBrowser(launchOptions, query) {
+async function inBrowser(launchOptions, query, page_ = 'page.html') {
   const { default: puppeteer } = await import('puppeteer-core');
   const server = await serveProject();
   const browser = await puppeteer.launch({ headless: true, ...launchOptions });
@@ -129,8 +129,9 @@ async function inBrowser(launchOptions, query) {
     const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    const wheel = path.relative(project, new URL(wheelURL).pathname);
-    await page.goto(`http://127.0.0.1:${server.address().port}/page.html?wheel=${wheel}${query}`);
+    const wheel = page_ === 'page.html' ? path.relative(project, new URL(wheelURL).pathname)
+      : path.basename(new URL(wheelURL).pathname);
+    await page.goto(`http://127.0.0.1:${server.address().port}/${page_}?wheel=${wheel}${query}`);
     await page.waitForFunction('window.smokeResult !== undefined', { timeout: 240_000, polling: 200 });
     const result = await page.evaluate(() => window.smokeResult);
     assert.deepEqual(result, EXPECTED, errors.join('\n'));
@@ -147,3 +148,18 @@ test('Chromium: a page without a bundler', { timeout: 300_000 }, () => inBrowser
 test('Chromium: a module Web Worker', { timeout: 300_000 }, () => inBrowser(CHROMIUM, '&worker'));
 test('Firefox ESR: a page without a bundler', { timeout: 300_000 }, () => inBrowser(FIREFOX, ''));
 test('Firefox ESR: a module Web Worker', { timeout: 300_000 }, () => inBrowser(FIREFOX, '&worker'));
+
+test('Vite bundles the package into an app that runs in Chromium', { timeout: 300_000 }, async () => {
+  fs.writeFileSync(path.join(project, 'index.html'),
+    '<!doctype html><meta charset="utf-8"><script type="module" src="./vite-main.mjs"></script>\n');
+  const pub = path.join(project, 'public/wheels');
+  fs.mkdirSync(pub, { recursive: true });
+  fs.copyFileSync(new URL(wheelURL), path.join(pub, path.basename(new URL(wheelURL).pathname)));
+  const r = run(process.execPath, [path.join(HERE, 'node_modules/vite/bin/vite.js'), 'build',
+    '--outDir', 'app', '--base', './', '--logLevel', 'error']);
+  assert.equal(r.status, 0, r.all);
+  const assets = fs.readdirSync(path.join(project, 'app/assets'));
+  assert.ok(assets.some((f) => /^sangam\.asm-.*\.wasm$/.test(f)), `wasm not emitted: ${assets}`);
+  assert.ok(assets.some((f) => /^python_stdlib-.*\.zip$/.test(f)), `stdlib zip not emitted: ${assets}`);
+  await inBrowser(CHROMIUM, '', 'app/index.html');
+});
