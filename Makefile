@@ -14,7 +14,7 @@ DIST := dist
 NODE := node
 
 .PHONY: all npm test test-cpython test-cpython-quick bench format clean fuzz soak fault-sweep
-all: $(DIST)/.stamp
+all: $(DIST)/.stamp $(DIST)/console.html
 
 # Cached external builds; re-run whenever the recipes or the manifest change.
 $(BUILD)/paths.mk: tools/setup.sh tools/lib.sh tools/toolchain.sh tools/build-libs.sh \
@@ -82,6 +82,17 @@ $(DIST)/.stamp: $(DIST)/sangam.asm.mjs $(DIST)/python_stdlib.zip $(DIST)/include
 	sed -i "s/@SANGAM_VERSION@/$(VERSION)/" $(DIST)/sangam.mjs $(DIST)/sangam.cjs
 	cp src/js/sangam.d.ts $(DIST)/sangam.d.mts
 	touch $@
+
+# The console page (src/console/): dist/console.html and dist/console/, with xterm.js from npm
+# (pinned in src/console/package-lock.json). bin/sangam-serve serves it.
+CONSOLE_SRC := $(wildcard src/console/*.mjs src/console/*.html)
+XTERM := src/console/node_modules/@xterm/xterm
+src/console/node_modules/.package-lock.json: src/console/package-lock.json
+	cd src/console && npm ci --no-audit --no-fund --silent
+$(DIST)/console.html: $(CONSOLE_SRC) src/console/node_modules/.package-lock.json
+	@mkdir -p $(DIST)/console
+	cp src/console/*.mjs $(XTERM)/lib/xterm.mjs $(XTERM)/css/xterm.css $(DIST)/console/
+	cp src/console/console.html $@
 
 # The npm package `sangam` (src/npm/): dist/sangam-$(VERSION).tgz.
 npm: all

@@ -35,6 +35,7 @@ suite ext node --test --test-reporter=tap tests/ext/
 suite core node --test --test-reporter=tap tests/core/
 suite robustness node --test --test-reporter=tap tests/fuzz/
 suite npm node --test --test-reporter=tap tests/npm/
+suite console node --test --test-reporter=tap tests/console/
 suite browser node --test --test-reporter=tap tests/browser/
 suite packages node --test --test-reporter=tap tests/packages/
 suite py bin/sangam tests/py/run.py
