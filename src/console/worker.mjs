@@ -14,7 +14,7 @@ let queue = Promise.resolve();
 // The Python half: one PyodideConsole; each line is pushed and, once complete, run; a value is
 // shown as the REPL shows it (and kept in `_`); the next prompt is returned.
 const SETUP = `
-import builtins, sys
+import asyncio, builtins, sys
 from pyodide.console import PyodideConsole, repr_shorten, BANNER
 
 def _make(out, err, read_line):
@@ -25,6 +25,9 @@ def _make(out, err, read_line):
         return line
     console = PyodideConsole(stdout_callback=out, stderr_callback=err, stdin_callback=stdin,
                              filename="<console>")
+    # Ctrl-C's KeyboardInterrupt ends the input's task, which the console reports; the loop
+    # re-raises it from the task's step, where it would be an uncaught error in the worker.
+    asyncio.get_event_loop()._keyboard_interrupt_handler = lambda: None
     console.globals["__builtins__"] = builtins
 
     async def run_line(line):

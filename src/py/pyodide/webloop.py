@@ -252,12 +252,6 @@ class _JsTimers:
             entry[0]()
 
 
-def _held_by_task(handle, exc):
-    task = getattr(getattr(handle, "_callback", None), "__self__", None)
-    return (isinstance(task, asyncio.Task) and task.done() and not task.cancelled()
-            and task.exception() is exc)
-
-
 def _js_has(js, name):
     try:
         return getattr(js, name, None) is not None
@@ -403,16 +397,10 @@ class WebLoop(asyncio.AbstractEventLoop):
                     if handle.cancelled():
                         continue
                     self._current_handle = handle
-                    try:
-                        if debug:
-                            self._run_timed(handle)
-                        else:
-                            handle._run()
-                    except (KeyboardInterrupt, SystemExit) as e:
-                        # A task's step records these as the task's exception and raises them on;
-                        # whoever awaits the task gets it, so it is not raised a second time here.
-                        if not _held_by_task(handle, e):
-                            raise
+                    if debug:
+                        self._run_timed(handle)
+                    else:
+                        handle._run()
                     # A traceback made in the callback reaches this frame through f_back and
                     # would keep the handle (its callback and arguments) alive; asyncio's own
                     # loop drops it the same way.
