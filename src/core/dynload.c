@@ -22,10 +22,10 @@
 
 void *__real_dlopen(const char *filename, int flags);
 void *__wrap_dlopen(const char *filename, int flags);
-void __dl_seterr(const char *fmt, ...);               /* Emscripten's libc: sets dlerror() */
+void __dl_seterr(const char *fmt, ...);             /* Emscripten's libc: sets dlerror() */
 char *sangam_dl_search(const char *name);           /* dynload.js: malloc'd path, or NULL */
-char *sangam_dl_check(const char *filename);          /* dynload.js: malloc'd reason, or NULL */
-void sangam_dl_forget_failed(const char *filename);   /* dynload.js */
+char *sangam_dl_check(const char *filename);        /* dynload.js: malloc'd reason, or NULL */
+void sangam_dl_forget_failed(const char *filename); /* dynload.js */
 
 void *
 __wrap_dlopen(const char *filename, int flags)
