@@ -64,17 +64,22 @@ function wheel(outDir, name, ...files) {
 
 export const BIG_MODULES = 6;
 
+// Writes sangam_dl_libs (needs_libs, which needs liba.so, which needs libb.so, both in the
+// wheel's .libs folder) into `outDir`; `work` is a folder for the build.
+export function buildLibsWheel(outDir, work) {
+  library(work, 'b', 100);
+  const a = library(work, 'a', 10, 'b');
+  const b = path.join(work, 'libb.so');
+  return wheel(outDir, 'sangam_dl_libs', extension(work, 'needs_libs', 'a'),
+    `${a}=sangam_dl_libs.libs/liba.so`, `${b}=sangam_dl_libs.libs/libb.so`);
+}
+
 // Writes the wheels, the shared_library archive and pyodide-lock.json into `outDir`. Returns
 // {gone: the bytes of libgone.so, which no package ships}.
 export function buildDynlibRepo(outDir) {
   const work = fs.mkdtempSync(path.join(outDir, '.build-'));
   try {
-    // In the wheel's .libs folder: needs_libs -> liba.so -> libb.so.
-    library(work, 'b', 100);
-    const a = library(work, 'a', 10, 'b');
-    const b = path.join(work, 'libb.so');
-    wheel(outDir, 'sangam_dl_libs', extension(work, 'needs_libs', 'a'),
-      `${a}=sangam_dl_libs.libs/liba.so`, `${b}=sangam_dl_libs.libs/libb.so`);
+    buildLibsWheel(outDir, work);
     // Through the run-time path.
     const r = library(work, 'r', 20000);
     const rpath = extension(work, 'needs_rpath', 'r');
