@@ -2,8 +2,9 @@
 // index (src/js/wheel-index.mjs serving the real PyPI wheels of tests/packages/wheels.txt):
 //   lock-20      loadPackage of 20 packages (35 wheels with their dependencies) from a lock file,
 //                cold (empty package cache) and warm (the cache the cold run filled)
-//   micropip-20  micropip.install of the same 20 requirements from the index (Pyodide runs PyPI's
-//                micropip wheel, loaded by URL), cold and warm (a new process, same cache)
+//   micropip-20  micropip.install of the same 20 requirements from the index's PyPI JSON API
+//                (Pyodide runs PyPI's micropip wheel, loaded by URL), cold and warm (a new process,
+//                same cache)
 //   ext          loadPackage of a wheel with two extension modules, then importing both (sangam
 //                only: Pyodide cannot load a wheel built for sangam's platform)
 // Each measurement is a fresh `node` process; the median of --repeats runs is shown.
@@ -46,7 +47,9 @@ async function child({ runtime, scenario, indexUrl, lock, cacheDir, micropipWhee
   } else if (scenario === 'micropip-20') {
     if (runtime === 'pyodide-0.29') await py.loadPackage(micropipWheel, msg);
     py.globals.set('reqs', py.toPy(REQUIREMENTS));
-    await py.runPythonAsync(`import micropip\nawait micropip.install(reqs, index_urls=[${JSON.stringify(indexUrl + '/simple/')}])`);
+    // The index's PyPI JSON API (absolute file URLs): PyPI's micropip 0.11 cannot follow the
+    // relative links of the PEP 691/503 pages.
+    await py.runPythonAsync(`import micropip\nawait micropip.install(reqs, index_urls=[${JSON.stringify(indexUrl + '/pypi/{package_name}/json')}])`);
   } else if (scenario === 'ext') {
     await py.loadPackage('sangam-ext-demo', msg);
     py.runPython('import spam, cppext');
