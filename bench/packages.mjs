@@ -2,14 +2,15 @@
 // index (src/js/wheel-index.mjs serving the real PyPI wheels of tests/packages/wheels.txt):
 //   lock-20      loadPackage of 20 packages (35 wheels with their dependencies) from a lock file,
 //                cold (empty package cache) and warm (the cache the cold run filled)
-//   micropip-20  micropip.install of the same 20 requirements from the index (Pyodide runs PyPI's
-//                micropip wheel, loaded by URL), cold and warm (a new process, same cache)
+//   micropip-20  micropip.install of the same 20 requirements from the index's PyPI JSON API
+//                (Pyodide runs PyPI's micropip wheel, loaded by URL), cold and warm (a new process,
+//                same cache)
 //   ext          loadPackage of a wheel with two extension modules, then importing both (sangam
 //                only: Pyodide cannot load a wheel built for sangam's platform)
 // Each measurement is a fresh `node` process; the median of --repeats runs is shown.
 //
 //   node bench/packages.mjs [--repeats N] [--only lock-20,micropip-20,ext] [--json FILE]
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,7 +47,9 @@ async function child({ runtime, scenario, indexUrl, lock, cacheDir, micropipWhee
   } else if (scenario === 'micropip-20') {
     if (runtime === 'pyodide-0.29') await py.loadPackage(micropipWheel, msg);
     py.globals.set('reqs', py.toPy(REQUIREMENTS));
-    await py.runPythonAsync(`import micropip\nawait micropip.install(reqs, index_urls=[${JSON.stringify(indexUrl + '/simple/')}])`);
+    // The index's PyPI JSON API (absolute file URLs): PyPI's micropip 0.11 cannot follow the
+    // relative links of the PEP 691/503 pages.
+    await py.runPythonAsync(`import micropip\nawait micropip.install(reqs, index_urls=[${JSON.stringify(indexUrl + '/pypi/{package_name}/json')}])`);
   } else if (scenario === 'ext') {
     await py.loadPackage('sangam-ext-demo', msg);
     py.runPython('import spam, cppext');
@@ -69,17 +72,29 @@ function parseArgs(argv) {
   return opts;
 }
 
-function measure(job) {
-  const r = spawnSync(process.execPath, ['--stack-size=4000', fileURLToPath(import.meta.url), '--child', JSON.stringify(job)],
-    { encoding: 'utf8', timeout: 600_000 });
-  const line = r.stdout.trim().split('\n').pop();
-  try {
-    const out = JSON.parse(line);
-    if (out.error) return { error: out.error };
-    return out;
-  } catch {
-    return { error: (r.stderr || r.stdout || `exit ${r.status}`).trim().split('\n').slice(-3).join(' ') };
-  }
+// One measurement in a fresh process. Asynchronous: the index server runs in this process, and
+// a blocked event loop (spawnSync) would leave the child waiting for it. A child that takes longer
+// than `timeoutMs` (a loaded machine) is killed and reported, so the run always finishes.
+function measure(job, timeoutMs = 900_000) {
+  return new Promise((resolve) => {
+    const proc = spawn(process.execPath, ['--stack-size=4000', fileURLToPath(import.meta.url), '--child', JSON.stringify(job)],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    proc.stdout.on('data', (d) => { stdout += d; });
+    proc.stderr.on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+    proc.on('close', (status, signal) => {
+      clearTimeout(timer);
+      const line = stdout.trim().split('\n').pop();
+      try {
+        const out = JSON.parse(line);
+        resolve(out.error ? { error: out.error } : out);
+      } catch {
+        resolve({ error: signal === 'SIGKILL' ? `no result within ${timeoutMs / 1000} s`
+          : (stderr || stdout || `exit ${status}`).trim().split('\n').slice(-3).join(' ') });
+      }
+    });
+  });
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -111,8 +126,8 @@ async function main() {
           const jobLock = scenario === 'micropip-20' ? JSON.stringify({ info: lock.info, packages: {} }) : lockText;
           const job = { child: true, runtime, scenario, indexUrl: index.url, lock: jobLock, cacheDir, micropipWheel };
           // Warm: a first run fills the cache, the measured run is the next process.
-          if (phase === 'warm') measure(job);
-          const out = measure(job);
+          if (phase === 'warm') await measure(job);
+          const out = await measure(job);
           fs.rmSync(cacheDir, { recursive: true, force: true });
           if (out.error) error = out.error;
           else times.push(out.ms);

@@ -8,26 +8,43 @@
  * Safe to fail: a load that fails anyway (a corrupt file, say) must not leave state behind that
  * breaks later loads.
  *
+ * In the runtime's file system: a bare library name (ctypes.CDLL("libfoo.so")) is searched for in
+ * LD_LIBRARY_PATH, /usr/lib and /lib there (Emscripten's loader would look outside: a URL, the
+ * host's files), and so are the libraries a side module needs (dynload.js); one that is not
+ * there fails dlopen naming it.
+ *
  * The link wraps every dlopen call (-Wl,--wrap=dlopen) to come through here. */
 #include "sangam.h"
 
 #include <dlfcn.h>
 #include <stdlib.h>
+#include <string.h>
 
 void *__real_dlopen(const char *filename, int flags);
 void *__wrap_dlopen(const char *filename, int flags);
-void __dl_seterr(const char *fmt, ...);               /* Emscripten's libc: sets dlerror() */
-char *sangam_dl_missing_symbol(const char *filename); /* dynload.js: malloc'd name, or NULL */
-void sangam_dl_forget_failed(const char *filename);   /* dynload.js */
+void __dl_seterr(const char *fmt, ...);             /* Emscripten's libc: sets dlerror() */
+char *sangam_dl_search(const char *name);           /* dynload.js: malloc'd path, or NULL */
+char *sangam_dl_check(const char *filename);        /* dynload.js: malloc'd reason, or NULL */
+void sangam_dl_forget_failed(const char *filename); /* dynload.js */
 
 void *
 __wrap_dlopen(const char *filename, int flags)
 {
+    char *found = NULL;
+    if (filename != NULL && strchr(filename, '/') == NULL) {
+        found = sangam_dl_search(filename);
+        if (found == NULL) {
+            __dl_seterr("%s: cannot open shared object file: No such file or directory", filename);
+            return NULL;
+        }
+        filename = found;
+    }
     if (filename != NULL && (flags & RTLD_NOW)) {
-        char *missing = sangam_dl_missing_symbol(filename);
-        if (missing != NULL) {
-            __dl_seterr("%s: undefined symbol: %s", filename, missing);
-            free(missing);
+        char *problem = sangam_dl_check(filename);
+        if (problem != NULL) {
+            __dl_seterr("%s", problem);
+            free(problem);
+            free(found);
             return NULL;
         }
     }
@@ -35,5 +52,6 @@ __wrap_dlopen(const char *filename, int flags)
     if (handle == NULL && filename != NULL) {
         sangam_dl_forget_failed(filename);
     }
+    free(found);
     return handle;
 }

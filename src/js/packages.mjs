@@ -6,6 +6,9 @@
 import { IN_NODE } from './runtime.mjs';
 
 const PARALLEL_DOWNLOADS = 6;
+// Packages the runtime ships in its standard library: loadPackage of one that the lock file does
+// not list has nothing to do (Pyodide's documented `await pyodide.loadPackage("micropip")`).
+const BUILT_IN = new Set(['micropip', 'packaging']);
 export const DEFAULT_CHANNEL = 'default channel';
 
 const canonicalName = (name) => name.replace(/[-_.]+/g, '-').toLowerCase();
@@ -188,6 +191,7 @@ export async function createPackages(api, options, indexURL) {
       if (seen.has(key)) return;
       seen.add(key);
       const entry = entries.get(key);
+      if (!entry && BUILT_IN.has(key)) return;
       if (!entry) {
         failures.push({ name, reason: chain.length
           ? `no such package in the lock file (required by ${chain.join(' -> ')})`
@@ -244,7 +248,7 @@ export async function createPackages(api, options, indexURL) {
       if (!failures.length) {
         const batch = todo.map((p, i) => ({
           name: p.name, channel: p.channel, file_name: p.fileName.split('/').pop(), data: results[i].value.bytes,
-          requested: asked.has(p.name),
+          requested: asked.has(p.name), package_type: p.packageType,
           sha256: checkIntegrity ? p.sha256 : null,
           direct_url: p.channel === DEFAULT_CHANNEL ? null : JSON.stringify({ url: p.url,
             archive_info: { hash: `sha256=${results[i].value.hash}`, hashes: { sha256: results[i].value.hash } } }),

@@ -138,6 +138,17 @@ def _parents(path: str):
         parent = os.path.dirname(parent)
 
 
+def _ancestors(paths) -> set[str]:
+    """Every directory above any of paths, up to (without) the root; each one computed once."""
+    found: set[str] = set()
+    for path in paths:
+        parent = os.path.dirname(path)
+        while parent and parent not in found and os.path.dirname(parent) != parent:
+            found.add(parent)
+            parent = os.path.dirname(parent)
+    return found
+
+
 def _scheme_dirs() -> dict[str, str]:
     paths = sysconfig.get_paths()
     return {
@@ -179,6 +190,7 @@ class _Plan:
         self.files: list[tuple[str, bytes, bool]] = []  # (absolute target, bytes, executable)
         self.imports: list[str] = []
         self.replaces: list[str] = []  # files of an installed version that go
+        self.hashes: dict[str, str] = {}  # absolute target -> its verified RECORD hash
 
 
 def _verify(file_name, data, direct_url, expected_sha256, dirs, tags) -> _Plan:
@@ -289,10 +301,10 @@ def _verify(file_name, data, direct_url, expected_sha256, dirs, tags) -> _Plan:
         algo, _, _ = digest.partition("=")
         if algo != "sha256":
             raise InstallError(f"{file_name}: RECORD entry {path!r} has no sha256 hash ({digest!r})", file_name)
-        if _record_hash(contents[path]) != digest:
+        if (got := _record_hash(contents[path])) != digest:
             raise InstallError(
                 f"{file_name}: RECORD hash mismatch for {path!r}: RECORD says {digest}, "
-                f"the file has {_record_hash(contents[path])}",
+                f"the file has {got}",
                 file_name,
             )
         if size and size != str(len(contents[path])):
@@ -324,6 +336,7 @@ def _verify(file_name, data, direct_url, expected_sha256, dirs, tags) -> _Plan:
             if scheme == "scripts":
                 executable = True
                 if body.startswith(b"#!python"):
+                    recorded[name] = ""  # rewritten: hashed again when written
                     body = b"#!" + os.fsencode(sys.executable or "/usr/bin/python3") + body[len(b"#!python"):]
             if scheme in ("purelib", "platlib"):
                 imports.add(_import_name(parts[2:]))
@@ -336,6 +349,8 @@ def _verify(file_name, data, direct_url, expected_sha256, dirs, tags) -> _Plan:
         if target in targets:
             raise InstallError(f"{file_name}: two entries unpack to {target}", file_name)
         targets[target] = (body, executable)
+        if recorded.get(name):
+            plan.hashes[target] = recorded[name]
     top_level = contents.get(f"{dist_info}/top_level.txt")
     if top_level is not None:
         names = {ln.strip().split("/")[0] for ln in top_level.decode("utf-8", "replace").splitlines() if ln.strip()}
@@ -344,10 +359,8 @@ def _verify(file_name, data, direct_url, expected_sha256, dirs, tags) -> _Plan:
     plan.dist_info = os.path.join(root, dist_info)
     plan.files = [(t, b, x) for t, (b, x) in targets.items()]
     # A file in the tree where another needs a directory.
-    for t in targets:
-        for parent in _parents(t):
-            if parent in targets:
-                raise InstallError(f"{file_name}: {parent} is both a file and a directory in the archive", file_name)
+    for parent in sorted(_ancestors(targets) & targets.keys()):
+        raise InstallError(f"{file_name}: {parent} is both a file and a directory in the archive", file_name)
     plan._direct_url = direct_url
     return plan
 
@@ -454,14 +467,15 @@ def install(wheels, *, installer: str = "sangam", requested: bool = True, _dirs:
             if target in seen_files:
                 raise InstallError(f"{plan.wheel} and {seen_files[target]} both install {target}", plan.wheel)
             seen_files[target] = plan.wheel
-    for target, wheel in seen_files.items():
-        for parent in _parents(target):
-            if parent in seen_files:
-                raise InstallError(f"{wheel} needs {parent} to be a directory, {seen_files[parent]} installs a file there",
-                                   wheel)
+    for parent in sorted(_ancestors(seen_files) & seen_files.keys()):
+        wheel = next(w for t, w in seen_files.items() if t.startswith(parent + "/"))
+        raise InstallError(f"{wheel} needs {parent} to be a directory, {seen_files[parent]} installs a file there",
+                           wheel)
 
     # Metadata the installer writes, and the installed versions each wheel replaces.
     roots = _owned_roots(dirs)
+    existing_dirs: set[str] = set()
+    missing_dirs: set[str] = set()
     for plan in plans:
         di = plan.dist_info
         extra = {
@@ -483,12 +497,20 @@ def install(wheels, *, installer: str = "sangam", requested: bool = True, _dirs:
             plan.old_dist_info = old
         else:
             plan.old_dist_info = None
+        # Each directory the wheel needs is looked at once; files under one that does not exist yet
+        # cannot be on disk either.
+        for parent in sorted(_ancestors(t for t, _, _ in plan.files)):
+            if parent in existing_dirs or parent in missing_dirs:
+                continue
+            if os.path.isdir(parent):
+                existing_dirs.add(parent)
+            elif os.path.lexists(parent):
+                raise InstallError(f"{plan.wheel}: {parent} is a file on disk, the wheel needs a directory", plan.wheel)
+            else:
+                missing_dirs.add(parent)
         for target, _, _ in plan.files:
-            if os.path.isdir(target) and not os.path.islink(target):
+            if os.path.dirname(target) in existing_dirs and os.path.isdir(target) and not os.path.islink(target):
                 raise InstallError(f"{plan.wheel}: {target} is a directory on disk, the wheel has a file there", plan.wheel)
-            for parent in _parents(target):
-                if os.path.lexists(parent) and not os.path.isdir(parent):
-                    raise InstallError(f"{plan.wheel}: {parent} is a file on disk, the wheel needs a directory", plan.wheel)
 
     # Write. Anything that fails from here on is undone.
     created_files: list[str] = []
@@ -497,18 +519,28 @@ def install(wheels, *, installer: str = "sangam", requested: bool = True, _dirs:
     removed_dirs: list[tuple[str, int]] = []
 
     def save(path):
+        if os.path.dirname(path) in made:
+            return  # in a directory this install created: nothing there to keep
         if path not in saved and os.path.lexists(path) and not os.path.isdir(path):
             with open(path, "rb") as f:
                 saved[path] = (f.read(), os.stat(path).st_mode)
 
+    made: set[str] = set()  # directories created by this install
+    present: set[str] = set()  # directories known to exist
+
     def makedirs(d):
+        if d in present:
+            return
         missing = []
-        while d and not os.path.isdir(d) and os.path.dirname(d) != d:
+        while d and d not in present and not os.path.isdir(d) and os.path.dirname(d) != d:
             missing.append(d)
             d = os.path.dirname(d)
         for m in reversed(missing):
             os.mkdir(m)
             created_dirs.append(m)
+            made.add(m)
+        present.update(missing)
+        present.add(d)
 
     results = []
     try:
@@ -530,7 +562,8 @@ def install(wheels, *, installer: str = "sangam", requested: bool = True, _dirs:
                     f.write(body)
                 if executable:
                     os.chmod(target, 0o755)
-                record_rows.append([os.path.relpath(target, site), _record_hash(body), str(len(body))])
+                record_rows.append([os.path.relpath(target, site), plan.hashes.get(target) or _record_hash(body),
+                                    str(len(body))])
             record = os.path.join(plan.dist_info, "RECORD")
             makedirs(plan.dist_info)
             save(record)
@@ -545,6 +578,7 @@ def install(wheels, *, installer: str = "sangam", requested: bool = True, _dirs:
             if plan.old_dist_info:
                 for path in sorted({os.path.dirname(p) for p in plan.replaces}, key=len, reverse=True):
                     _prune(path, roots, removed_dirs)
+                present.clear()  # pruning may have removed some
             results.append({
                 "name": plan.name,
                 "version": plan.version,

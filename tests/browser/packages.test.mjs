@@ -8,13 +8,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { makeLock, serveIndex } from '../../src/js/wheel-index.mjs';
 import { buildExtWheels } from '../packages/ext-wheel.mjs';
+import { buildLibsWheel } from '../packages/dynlib-wheels.mjs';
 import { makeRepo } from '../packages/fixture.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
-test('loadPackage in headless Chromium: a lock file, integrity, an extension module', { timeout: 180_000 }, async (t) => {
+test('loadPackage and micropip in headless Chromium: a lock file, integrity, an extension module, the index, freeze', { timeout: 180_000 }, async (t) => {
   const repo = makeRepo();
   buildExtWheels(repo);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sangam-dynlib-build-'));
+  buildLibsWheel(repo, work);
+  fs.rmSync(work, { recursive: true, force: true });
   fs.writeFileSync(path.join(repo, 'pyodide-lock.json'), JSON.stringify(makeLock(repo)));
   let gotResult;
   const result = new Promise((resolve) => { gotResult = resolve; });
@@ -39,6 +43,13 @@ test('loadPackage in headless Chromium: a lock file, integrity, an extension mod
     assert.deepEqual(report.extension.value, { value: [1, 2, 3], compiled: 2, instantiatedAtInstall: 0,
       instantiatedByImport: 1, fromPrecompiled: 1 });
     assert.equal(report.cpp.value, 42);
+    assert.equal(report.dynlibs.value, 111);
+    const mp = report.micropip.value;
+    for (const name of ['python-dateutil', 'rich', 'six', 'pygments', 'markdown-it-py', 'mdurl']) {
+      assert.ok(mp.installed.map((n) => n.toLowerCase()).includes(name), `micropip.list() has ${name}: ${mp.installed}`);
+      assert.ok(mp.loaded.includes(name), `the frozen lock file loads ${name}: ${mp.loaded}`);
+    }
+    assert.equal(mp.parsed, '2026-12-01T22:00:00');
   } finally {
     const exited = new Promise((resolve) => chromium.on('exit', resolve));
     try { process.kill(-chromium.pid, 'SIGKILL'); } catch {}

@@ -9,6 +9,8 @@ test('micropip.install with index_urls, freeze, and the lock file back in loadPy
   const dir = makeRepo();
   const index = await serve(t, dir);
   const py = await load();
+  // As Pyodide's documentation has it; micropip ships with the runtime, so there is nothing to do.
+  assert.deepEqual(await py.loadPackage('micropip', { messageCallback: () => {} }), []);
   const micropip = py.pyimport('micropip');
   await micropip.install.callKwargs(['python-dateutil', 'rich'], { index_urls: [`${index.url}/simple/`] });
   micropip.destroy();
