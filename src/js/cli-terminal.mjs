@@ -17,6 +17,23 @@ import fs from 'node:fs';
 const DELIMS = new Set(' \t\n`~!@#$%^&*()-=+[{]}\\|;:\'",<>/?');
 const HISTORY_SIZE = 1000;
 
+// The length of the key at the start of s: an escape sequence (CSI, SS3 or Alt+key), a
+// character (a surrogate pair is one).
+function keyLength(s) {
+  if (s[0] === '\x1b' && s.length > 1) {
+    if (s[1] === '[') {
+      let i = 2;
+      while (i < s.length && s.charCodeAt(i) >= 0x30 && s.charCodeAt(i) <= 0x3f) i++;
+      while (i < s.length && s.charCodeAt(i) >= 0x20 && s.charCodeAt(i) <= 0x2f) i++;
+      return Math.min(i + 1, s.length);
+    }
+    if (s[1] === 'O') return Math.min(3, s.length);
+    return 2;
+  }
+  const c = s.charCodeAt(0);
+  return c >= 0xd800 && c < 0xdc00 && s.length > 1 ? 2 : 1;
+}
+
 export function historyFile(env, home) {
   if (env.PYTHON_HISTORY) return env.PYTHON_HISTORY;
   return home ? `${home}/.python_history` : null;
@@ -77,6 +94,13 @@ export class LineEditor {
       },
     });
     this.rl.on('line', (line) => this.finish({ kind: 'line', text: line }));
+    // readline pauses while a completion is on its way; keys typed meanwhile wait for it.
+    this.held = false;
+    this.rl.on('pause', () => { this.held = true; });
+    this.rl.on('resume', () => {
+      this.held = false;
+      setImmediate(() => this.pump());
+    });
     this.onData = (chunk) => {
       this.typed += this.decoder.write(chunk);
       if (this.pending) {
@@ -144,7 +168,7 @@ export class LineEditor {
       this.finish({ kind: 'eof' });
       return;
     }
-    while (this.pending && this.typed) {
+    while (this.pending && this.typed && !this.held) {
       if (this.search) {
         this.searchKey();
         continue;
@@ -157,7 +181,6 @@ export class LineEditor {
       }
       if (c === '\x04' && this.rl.line === '') { // Ctrl-D on an empty line
         this.typed = this.typed.slice(1);
-        this.output.write('\n');
         this.finish({ kind: 'eof' });
         return;
       }
@@ -166,16 +189,13 @@ export class LineEditor {
         this.startSearch();
         continue;
       }
-      let end = 0;
-      while (end < this.typed.length && !'\r\n\x03\x04\x12'.includes(this.typed[end])) end++;
-      if (end === 0) end = 1; // Ctrl-D within a line: readline deletes a character
-      else if (end < this.typed.length && '\r\n'.includes(this.typed[end])) {
-        end++;
-        if (this.typed[end - 1] === '\r' && this.typed[end] === '\n') end++;
-      }
-      const keys = this.typed.slice(0, end);
-      this.typed = this.typed.slice(end);
-      this.keys.emit('data', keys);
+      // One key at a time: readline treats a chunk of several keys as pasted text (a Tab in it
+      // does not complete, and Node 20 mis-places a character typed in mid-line before a
+      // newline in the same chunk).
+      const n = keyLength(this.typed);
+      const key = this.typed.slice(0, n);
+      this.typed = this.typed.slice(n);
+      this.keys.emit('data', key);
     }
   }
 
@@ -184,7 +204,7 @@ export class LineEditor {
   interrupt() {
     if (!this.pending) return false;
     if (this.search) this.endSearch(false);
-    this.output.write('\n');
+    // No newline: CPython writes what follows (at the REPL, a newline and KeyboardInterrupt).
     this.clearLine();
     this.finish({ kind: 'interrupt' });
     return true;

@@ -1,11 +1,13 @@
 // bin/sangam on a real terminal, as python3.13 behaves there: Ctrl-C, line editing, history
 // across runs, completion, multi-line input, input(), exit statuses, signals, deep recursion.
-import { test } from 'node:test';
+import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SANGAM, nativePython, onTerminal, tmpdir, sleep } from './pty.mjs';
+import { SANGAM, nativePython, onTerminal, tmpdir, sleep, killAll } from './pty.mjs';
+
+afterEach(killAll);
 
 const UP = '\x1b[A';
 

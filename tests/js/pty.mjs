@@ -18,6 +18,14 @@ export function tmpdir() {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'sangam-pty-'));
 }
 
+// Every program started here that has not ended yet; killAll() ends them (a test that failed
+// while one was still running must not leave it behind to keep the test process alive).
+const running = new Set();
+export function killAll() {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
+
 const quote = (s) => `'${s.replace(/'/g, "'\\''")}'`;
 
 // Starts argv on a terminal of 24x80. env is added to a clean environment (HOME is a fresh
@@ -30,6 +38,7 @@ export function onTerminal(argv, { env = {}, cwd, rows = 24, cols = 80 } = {}) {
     env: { PATH: process.env.PATH, TERM: 'xterm', LANG: 'C.UTF-8', ...env, HOME: home },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  running.add(child);
   let text = '';
   let seen = 0;
   const waiters = new Set();
@@ -37,7 +46,7 @@ export function onTerminal(argv, { env = {}, cwd, rows = 24, cols = 80 } = {}) {
   child.stdout.on('data', (d) => { text += d.toString('utf8'); check(); });
   child.stderr.on('data', (d) => { text += d.toString('utf8'); check(); });
   const exited = new Promise((resolve) => {
-    child.on('exit', (code, signal) => { resolve({ code, signal }); check(); });
+    child.on('exit', (code, signal) => { running.delete(child); resolve({ code, signal }); check(); });
   });
   let done = false;
   exited.then(() => { done = true; });
@@ -50,25 +59,36 @@ export function onTerminal(argv, { env = {}, cwd, rows = 24, cols = 80 } = {}) {
     get output() { return plain(text); },
     get raw() { return text; },
     send(keys) { child.stdin.write(keys); },
-    // Waits until the output after the last match matches re; returns the match.
+    // Waits until the output after the last match matches re; returns the match. "After" is
+    // counted in the bytes received, since readline's redrawing can shorten what plain()
+    // shows of earlier output.
     expect(re, timeout = 60_000) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           waiters.delete(test);
-          reject(new Error(`timed out waiting for ${re}; output since the last match:\n${plain(text).slice(seen)}`));
+          reject(new Error(`timed out waiting for ${re}; output since the last match:\n${plain(text.slice(seen))}`));
         }, timeout);
         const test = () => {
-          const m = plain(text).slice(seen).match(re);
+          const m = plain(text.slice(seen)).match(re);
           if (m) {
-            // Later expectations look past this match.
-            seen += m.index + m[0].length;
+            // The shortest received text that shows the match (found by halving; the whole of
+            // it matches): later expectations look past it.
+            let lo = seen;
+            let hi = text.length;
+            while (lo < hi) {
+              const mid = Math.floor((lo + hi) / 2);
+              if (re.test(plain(text.slice(seen, mid)))) hi = mid;
+              else lo = mid + 1;
+            }
+            const shown = plain(text.slice(seen, hi)).match(re);
+            seen = hi;
             waiters.delete(test);
             clearTimeout(timer);
-            resolve(m);
+            resolve(shown);
           } else if (done) {
             waiters.delete(test);
             clearTimeout(timer);
-            reject(new Error(`exited while waiting for ${re}; output since the last match:\n${plain(text).slice(seen)}`));
+            reject(new Error(`exited while waiting for ${re}; output since the last match:\n${plain(text.slice(seen))}`));
           }
         };
         waiters.add(test);
