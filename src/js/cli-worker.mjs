@@ -161,6 +161,11 @@ function recursionBudget() {
   return Math.max(100, Math.floor((frames - 2000) / 20));
 }
 
+// The one place the command line makes its runtime (a memory snapshot would be restored here).
+function startRuntime(env, streams) {
+  return createRuntime({ env, streams });
+}
+
 function main() {
   const cwd = process.cwd();
   const env = { ...process.env, PWD: cwd };
@@ -172,13 +177,10 @@ function main() {
   env.PYTHON_BASIC_REPL ??= '1';
   const winsize = () => [ctl[ROWS] || 24, ctl[COLS] || 80];
   const stdin = editLines ? terminalRead : nodeStdinReader(fs);
-  return createRuntime({
-    env,
-    streams: {
-      stdin: makeInput({ read: stdin, isatty: isTTY[0] }),
-      stdout: { ...makeOutput({ write: terminalWriter(1), isatty: isTTY[1] }), winsize },
-      stderr: { ...makeOutput({ write: terminalWriter(2), isatty: isTTY[2] }), winsize },
-    },
+  return startRuntime(env, {
+    stdin: makeInput({ read: stdin, isatty: isTTY[0] }),
+    stdout: { ...makeOutput({ write: terminalWriter(1), isatty: isTTY[1] }), winsize },
+    stderr: { ...makeOutput({ write: terminalWriter(2), isatty: isTTY[2] }), winsize },
   }).then((rt) => {
     runtime = rt;
     mountNodeDir(rt, cwd);

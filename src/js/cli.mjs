@@ -146,7 +146,10 @@ worker.on('exit', (code) => end(code || 1));
 function sigint() {
   if (editor?.interrupt()) return;
   if (Atomics.load(ctl, SIGNAL) !== 0) end(130, '\nKeyboardInterrupt\n');
-  else Atomics.store(ctl, SIGNAL, 2);
+  else {
+    Atomics.store(ctl, SIGNAL, 2);
+    Atomics.notify(ctl, SIGNAL); // a time.sleep() waits on it (src/core/posix.c)
+  }
 }
 process.on('SIGINT', sigint);
 // The terminal is made raw at once (Ctrl-C is then a key, not a SIGINT, at any time).

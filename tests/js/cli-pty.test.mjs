@@ -50,6 +50,20 @@ test('Ctrl-C in a script: a traceback and exit status 130, as with python3.13', 
   }
 });
 
+test('Ctrl-C ends a time.sleep() at once, with KeyboardInterrupt', async () => {
+  // A sleep of 10,000 s: only an interrupted sleep lets this test end.
+  const t = onTerminal([SANGAM, '-q']);
+  await t.expect(/>>> $/);
+  t.send('import time; time.sleep(10_000)\r');
+  await t.expect(/time\.sleep\(10_000\)\n/);
+  t.send('\x03');
+  await t.expect(/Traceback \(most recent call last\):\n[^]*KeyboardInterrupt\n>>> $/);
+  t.send('time.sleep(0.01); "still here"\r');
+  await t.expect(/'still here'\n>>> $/);
+  t.send('\x04');
+  assert.deepEqual(await t.exited, { code: 0, signal: null });
+});
+
 test('a second Ctrl-C ends a process whose Python does not check for signals', async () => {
   // sum() over a range runs in C without looking at signals.
   const t = onTerminal([SANGAM, '-c', 'print("ready", flush=True); sum(range(10**15))']);
