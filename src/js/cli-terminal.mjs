@@ -113,6 +113,12 @@ export class LineEditor {
         this.typed = this.typed.slice(at + 1);
         this.onInterrupt();
       }
+      // Ctrl-Z stops the process, as a tty's does, and the terminal is cooked while it is stopped.
+      const z = this.typed.lastIndexOf('\x1a');
+      if (z >= 0) {
+        this.typed = this.typed.slice(0, z) + this.typed.slice(z + 1);
+        this.suspend();
+      }
     };
     // The terminal stays raw from start to end, so no key can slip in cooked between reads.
     stdin.setRawMode(true);
@@ -274,6 +280,16 @@ export class LineEditor {
     } else {
       // Any other key takes the match and then acts on it (Enter runs it, arrows edit it).
       this.endSearch(true);
+    }
+  }
+
+  suspend() {
+    try {
+      this.stdin.setRawMode(false);
+      process.once('SIGCONT', () => this.stdin.setRawMode(true));
+      process.kill(process.pid, 'SIGTSTP');
+    } catch {
+      // No job control here: the key is dropped.
     }
   }
 
