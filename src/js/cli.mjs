@@ -118,6 +118,12 @@ function interactive() {
 
 async function onRead(prompt) {
   const ed = await getEditor();
+  // A Ctrl-C that came while Python was on its way to this read (after its last look at the
+  // signal): the read is interrupted at once, as a pending SIGINT interrupts read(2).
+  if (Atomics.load(ctl, SIGNAL) !== 0) {
+    reply(REPLY.INTERRUPT);
+    return;
+  }
   const result = await ed.readLine(prompt);
   if (result.kind === 'line') reply(REPLY.LINE, Buffer.from(result.text + '\n'));
   else if (result.kind === 'eof') reply(REPLY.EOF);
