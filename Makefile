@@ -43,7 +43,7 @@ $(BUILD)/pylibs.txt: $(BUILD)/paths.mk
 		print-LIBRARY print-MODLIBS print-LIBS | tr ' ' '\n' | grep -v '^$$' | awk '!seen[$$0]++' \
 		| sed 's|^\([^-/]\)|$(PY_BUILD)/\1|' > $@
 
-LINK_FLAGS := -O2 $(ABI_FLAGS) -sWASM_BIGINT -sMAIN_MODULE=1 -Wl,--wrap=dlopen -Wl,--wrap=ioctl \
+LINK_FLAGS := -O2 $(ABI_FLAGS) -sWASM_BIGINT -sMAIN_MODULE=1 -Wl,--wrap=dlopen -Wl,--wrap=ioctl -Wl,--wrap=clock_nanosleep \
 	-sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createSangamModule -sENVIRONMENT=web,worker,node \
 	-sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=33554432 -sMAXIMUM_MEMORY=4294967296 \
 	-sSTACK_SIZE=5242880 -sEXIT_RUNTIME=0 -sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0 \

@@ -213,3 +213,17 @@ sangam_check_interrupt(void)
     _Py_CheckEmscriptenSignals();
     return PyErr_CheckSignals();
 }
+
+/* The command line completes a line (Tab) while Python waits for it in a read with the GIL
+ * released (PyOS_Readline): JS takes the GIL around the completion as a C callback would. */
+SANGAM_EXPORT int
+sangam_gil_ensure(void)
+{
+    return (int)PyGILState_Ensure();
+}
+
+SANGAM_EXPORT void
+sangam_gil_release(int state)
+{
+    PyGILState_Release((PyGILState_STATE)state);
+}

@@ -47,6 +47,8 @@ SANGAM_EXPORT JsRef sangam_run(const char *code, const char *filename, PyObject 
                                PyObject *locals);
 SANGAM_EXPORT void sangam_set_interrupt_handling(int on);
 SANGAM_EXPORT int sangam_check_interrupt(void);
+SANGAM_EXPORT int sangam_gil_ensure(void);
+SANGAM_EXPORT void sangam_gil_release(int state);
 
 /* ---- handles.js: the table itself. */
 JsRef sangam_h_string(const char *utf8, size_t len);

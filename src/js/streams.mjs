@@ -4,6 +4,7 @@
 
 const EIO = 29;
 const EAGAIN = 6;
+const EINTR = 27;
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
@@ -137,6 +138,9 @@ export function installStreams(Module, handlers) {
           n = handlers[name].read(buffer.subarray(offset, offset + length));
         } catch (e) {
           if (e?.code === 'EAGAIN') throw new FS.ErrnoError(EAGAIN);
+          // A read cut short by a signal (Ctrl-C at the command line): Python then runs the
+          // signal's handler, as after read(2) fails with EINTR.
+          if (e?.code === 'EINTR') throw new FS.ErrnoError(EINTR);
           throw new FS.ErrnoError(EIO);
         }
         if (n > 0) stream.node.atime = Date.now();

@@ -108,14 +108,18 @@ test('time.sleep(0.1) takes about 0.1 s', () => {
   assert.equal(r.out, '0.1\n');
 });
 
-test('an interactive session on a terminal', () => {
-  // util-linux `script` gives the CLI a pseudo-terminal of a known size.
-  const input = 'import os, sys\nprint(sys.stdin.isatty(), sys.stdout.isatty(), tuple(os.get_terminal_size()))\n6*7\n';
-  const r = spawnSync('script', ['-qec', `stty cols 77 rows 11; ${SANGAM}`, '/dev/null'],
-    { input, encoding: 'utf8', timeout: 60_000 });
-  const out = r.stdout.replace(/\r/g, '');
-  assert.match(out, /Python 3\.13\.5 .* on emscripten\nType "help"/);
-  assert.doesNotMatch(out, /warning/);
-  assert.match(out, />>> .*True True \(77, 11\)\n/);
-  assert.match(out, />>> 42\n/);
+test('an interactive session on a terminal', async () => {
+  // util-linux `script` gives the CLI a pseudo-terminal of a known size (tests/js/pty.mjs).
+  const { onTerminal } = await import('./pty.mjs');
+  const t = onTerminal([SANGAM], { rows: 11, cols: 77 });
+  await t.expect(/Python 3\.13\.5 .* on emscripten\nType "help".*\n>>> $/);
+  t.send('import os, sys\r');
+  await t.expect(/>>> $/);
+  t.send('print(sys.stdin.isatty(), sys.stdout.isatty(), tuple(os.get_terminal_size()))\r');
+  await t.expect(/\nTrue True \(77, 11\)\n>>> $/);
+  t.send('6*7\r');
+  await t.expect(/\n42\n>>> $/);
+  t.send('\x04');
+  assert.equal((await t.exited).code, 0);
+  assert.doesNotMatch(t.output, /warning/);
 });
