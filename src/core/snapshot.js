@@ -22,6 +22,9 @@ addToLibrary({
     ready() {
       SangamSnapshot.baseTableLength = wasmTable.length;
       SangamSnapshot.idleStack = stackSave();
+      // The GOT as linking the main module leaves it (the same in every process of this build):
+      // a snapshot records only what differs from it.
+      SangamSnapshot.baseGot = new Map(Object.entries(GOT).map(([sym, g]) => [sym, g.value]));
     },
 
     // The side modules, in load order: {name, handles, global, nodelete}.
@@ -138,7 +141,9 @@ addToLibrary({
       }
       const dsos = SangamSnapshot.dsos();
       const got = {};
-      for (const [sym, g] of Object.entries(GOT)) got[sym] = [g.value, !!g.required];
+      for (const [sym, g] of Object.entries(GOT)) {
+        if (SangamSnapshot.baseGot.get(sym) !== g.value) got[sym] = [g.value, !!g.required];
+      }
       return {
         heapEnd: _sbrk(0) >>> 0,
         memoryLength: HEAPU8.length,
@@ -154,12 +159,13 @@ addToLibrary({
 
     // Puts memory back: grows it to the recorded length and copies the bytes in.
     setMemory(memory, length) {
+      const used = _sbrk(0) >>> 0; // (above it, memory is still zero)
       if (HEAPU8.length < length) {
         wasmMemory.grow((length - HEAPU8.length) / 65536);
         updateMemoryViews();
       }
       HEAPU8.set(memory);
-      HEAPU8.fill(0, memory.length, HEAPU8.length);
+      if (used > memory.length) HEAPU8.fill(0, memory.length, used);
     },
 
     // Restores memory and the linker state. modules: name -> WebAssembly.Module compiled from

@@ -37,7 +37,8 @@ export function defaultIndexURL() {
 export async function readURL(url) {
   if (IN_NODE && url.startsWith('file:')) {
     const { readFile } = await import('node:fs/promises');
-    return new Uint8Array(await readFile(new URL(url)));
+    const bytes = await readFile(new URL(url));
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
   const response = await fetch(url);
   if (!response.ok) throw new Error(`sangam: could not fetch ${url}: ${response.status}`);
