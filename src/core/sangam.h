@@ -44,6 +44,7 @@ sangam_check_nargs(const char *name, Py_ssize_t nargs, Py_ssize_t min, Py_ssize_
 SANGAM_EXPORT const char *sangam_init(int argc, char **argv, int c_recursion_budget);
 SANGAM_EXPORT int sangam_main(int argc, char **argv, int c_recursion_budget);
 SANGAM_EXPORT int sangam_snapshot_restored(int c_recursion_budget); /* snapshot.c */
+SANGAM_EXPORT int sangam_snapshot_main(int argc, char **argv);      /* snapshot.c */
 SANGAM_EXPORT JsRef sangam_run(const char *code, const char *filename, PyObject *globals,
                                PyObject *locals);
 SANGAM_EXPORT void sangam_set_interrupt_handling(int on);

@@ -154,6 +154,7 @@ export async function loadSangam(options = {}) {
     pyodide_py: pyodidePy,
     ffi: { ...P.ffi, PythonError },
     _module: Module,
+    _runtime: runtime, // (for the command line: runtime.call)
     // Whether this runtime started from a memory snapshot.
     _fromSnapshot: !!snapshot,
     runPython(code, opts = {}) {

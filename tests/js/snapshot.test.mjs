@@ -128,3 +128,30 @@ sum(await asyncio.gather(*(asyncio.sleep(0, result=i) for i in range(5))))
 `);
   assert.equal(r, 10);
 });
+
+test('bin/sangam --snapshot FILE runs the command line on a restored runtime', () => {
+  const dir = fs.mkdtempSync('/tmp/sangam-snap-cli-');
+  const file = `${dir}/state.snapshot`;
+  fs.writeFileSync(file, snapshot);
+  fs.writeFileSync(`${dir}/script.py`, 'import sys\nprint(sys.argv[1:], bump(9), counter)\nsys.exit(3)\n');
+  const BIN = new URL('../../bin/sangam', import.meta.url).pathname;
+  const run = (...args) => spawnSync(BIN, args, { cwd: dir, encoding: 'utf8' });
+  let r = run('--snapshot', file, 'script.py', 'x');
+  assert.equal(r.status, 3, r.stderr);
+  assert.equal(r.stdout, "['x'] 4 [1, 2, 3, 9]\n");
+  r = run(`--snapshot=${file}`, '-c', 'import sys; print(sys.argv, open("script.py").readline().strip()); 1/0');
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout, "['-c'] import sys\n");
+  assert.match(r.stderr, /ZeroDivisionError/);
+  r = spawnSync(BIN, ['--snapshot', file], { cwd: dir, encoding: 'utf8', input: 'print(len(counter))\n' });
+  assert.equal(r.stdout, '3\n', r.stderr);
+  const foreign = snapshot.slice();
+  foreign[16 + new TextDecoder().decode(foreign.subarray(16, 200)).indexOf('"buildId":"') + 11] ^= 1;
+  fs.writeFileSync(`${dir}/foreign.snapshot`, foreign);
+  r = run('--snapshot', `${dir}/foreign.snapshot`, '-c', 'print(1)');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /made by another build of sangam/);
+  r = run('--snapshot', `${dir}/missing.snapshot`, '-c', 'print(1)');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /cannot read the snapshot/);
+});
