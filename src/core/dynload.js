@@ -92,6 +92,7 @@ addToLibrary({
           }
         }
         SangamDynload.stats.instantiated++;
+        Module.SangamSnapshot?.keepBaseGot(); // (src/core/snapshot.js)
         return load(binary, flags, libName, ...rest);
       };
     },

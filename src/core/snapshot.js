@@ -22,9 +22,13 @@ addToLibrary({
     ready() {
       SangamSnapshot.baseTableLength = wasmTable.length;
       SangamSnapshot.idleStack = stackSave();
-      // The GOT as linking the main module leaves it (the same in every process of this build):
-      // a snapshot records only what differs from it.
-      SangamSnapshot.baseGot = new Map(Object.entries(GOT).map(([sym, g]) => [sym, g.value]));
+    },
+    // The GOT as linking the main module leaves it (the same in every process of this build): a
+    // snapshot records only what differs from it. Copied before anything changes it (the first
+    // side module's load, a restore); until then there is no difference.
+    baseGot: null,
+    keepBaseGot() {
+      SangamSnapshot.baseGot ??= new Map(Object.entries(GOT).map(([sym, g]) => [sym, g.value]));
     },
 
     // The side modules, in load order: {name, handles, global, nodelete}.
@@ -141,8 +145,10 @@ addToLibrary({
       }
       const dsos = SangamSnapshot.dsos();
       const got = {};
-      for (const [sym, g] of Object.entries(GOT)) {
-        if (SangamSnapshot.baseGot.get(sym) !== g.value) got[sym] = [g.value, !!g.required];
+      if (SangamSnapshot.baseGot) {
+        for (const [sym, g] of Object.entries(GOT)) {
+          if (SangamSnapshot.baseGot.get(sym) !== g.value) got[sym] = [g.value, !!g.required];
+        }
       }
       return {
         heapEnd: _sbrk(0) >>> 0,
@@ -175,6 +181,7 @@ addToLibrary({
       if (meta.baseTableLength !== SangamSnapshot.baseTableLength) {
         throw new Error(`snapshot: the function table starts at ${SangamSnapshot.baseTableLength} slots here but ${meta.baseTableLength} in the snapshot`);
       }
+      SangamSnapshot.keepBaseGot();
       SangamSnapshot.setMemory(memory, meta.memoryLength);
       const load = (d) => {
         const [handle, ...more] = d.handles;
