@@ -14,7 +14,7 @@ DIST := dist
 NODE := node
 
 .PHONY: all npm test test-cpython test-cpython-quick bench format clean fuzz soak fault-sweep
-all: $(DIST)/.stamp $(DIST)/console.html
+all: $(DIST)/.stamp $(DIST)/console.html $(DIST)/sangam.snapshot
 
 # Cached external builds; re-run whenever the recipes or the manifest change.
 $(BUILD)/paths.mk: tools/setup.sh tools/lib.sh tools/toolchain.sh tools/build-libs.sh \
@@ -49,7 +49,7 @@ LINK_FLAGS := -O2 $(ABI_FLAGS) -sWASM_BIGINT -sMAIN_MODULE=1 -Wl,--wrap=dlopen -
 	-sSTACK_SIZE=5242880 -sEXIT_RUNTIME=0 -sNODEJS_CATCH_EXIT=0 -sNODEJS_CATCH_REJECTION=0 \
 	-sFORCE_FILESYSTEM=1 -lnodefs.js -lidbfs.js \
 	-sINCOMING_MODULE_JS_API=locateFile,instantiateWasm,print,printErr,preRun \
-	-sEXPORTED_FUNCTIONS=_malloc,_free -sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE='$$Handles,$$SangamErrno,$$Errors,$$Convert,$$PyProxies,$$JsProxies,$$SangamDynload' \
+	-sEXPORTED_FUNCTIONS=_malloc,_free -sDEFAULT_LIBRARY_FUNCS_TO_INCLUDE='$$Handles,$$SangamErrno,$$Errors,$$Convert,$$PyProxies,$$JsProxies,$$SangamDynload,$$SangamSnapshot' \
 	-sEXPORTED_RUNTIME_METHODS=FS,ENV,stringToNewUTF8,stringToUTF8OnStack,UTF8ToString,stackSave,stackRestore,stackAlloc,getValue,setValue \
 	$(addprefix --js-library ,$(CORE_JS))
 
@@ -80,8 +80,15 @@ $(DIST)/.stamp: $(DIST)/sangam.asm.mjs $(DIST)/python_stdlib.zip $(DIST)/include
                 $(JS_SRC) src/js/sangam.cjs src/js/sangam.d.ts Makefile
 	cp $(JS_SRC) src/js/sangam.cjs src/js/sangam.d.ts $(DIST)/
 	sed -i "s/@SANGAM_VERSION@/$(VERSION)/" $(DIST)/sangam.mjs $(DIST)/sangam.cjs
+	id=$$(cat $(DIST)/sangam.asm.wasm $(DIST)/sangam.asm.mjs $(DIST)/python_stdlib.zip $(JS_SRC) \
+		| sha256sum | cut -c1-32) && sed -i "s/@SANGAM_BUILD_ID@/$$id/" $(DIST)/runtime.mjs
 	cp src/js/sangam.d.ts $(DIST)/sangam.d.mts
 	touch $@
+
+# The memory snapshot loadPyodide and bin/sangam start from (src/js/snapshot.mjs); it is valid
+# only for the build that made it, so it is remade whenever dist/ changes.
+$(DIST)/sangam.snapshot: $(DIST)/.stamp tools/make-snapshot.mjs
+	$(NODE) tools/make-snapshot.mjs $(DIST) $@
 
 # The console page (src/console/): dist/console.html and dist/console/, with xterm.js from npm
 # (pinned in src/console/package-lock.json). bin/sangam-serve serves it.

@@ -233,7 +233,7 @@ function startupCommand(rt) {
     `import { writeSync } from 'node:fs';`,
     `let r;`,
     `try {`,
-    `  const py = await ${rt.loader}();`,
+    `  const py = await ${rt.loader}(${rt.loaderOptions ?? ''});`,
     `  r = py.runPython('1+1');`,
     `} catch (e) {`,
     `  writeSync(1, ${JSON.stringify(MARK)} + JSON.stringify({ error: (e instanceof Error ? e.name + ": " + e.message : String(e)) }) + '\\n');`,
@@ -244,10 +244,16 @@ function startupCommand(rt) {
   ].join('\n'));
 }
 
+function noSnapshot(sangam) {
+  return { ...sangam, id: 'sangam-no-snapshot', label: 'sangam, no snapshot', loaderOptions: '{ _loadSnapshot: false }' };
+}
+
 async function measureStartup(runtimes) {
   // Bare node for reference: the share of every JS runtime's figure that is node itself.
   const nodeBaseline = { id: 'node', label: 'node -e ""', kind: 'node' };
-  const all = [...runtimes, nodeBaseline];
+  // sangam starts from dist/'s memory snapshot by default; this row is Python's own start-up.
+  const sangam = runtimes.find((rt) => rt.id === 'sangam');
+  const all = [...runtimes, ...(sangam ? [noSnapshot(sangam)] : []), nodeBaseline];
   const results = Object.fromEntries(all.map((rt) => [rt.id, { samples_ms: [] }]));
   for (const rt of all) if (rt.setupError) results[rt.id].error = rt.setupError;
   // Round robin, so that a change in the machine's load falls on every runtime alike.
@@ -338,7 +344,7 @@ function speedCommand(rt, bench) {
     `const job = ${JSON.stringify(job)};`,
     `let out;`,
     `try {`,
-    `  const py = await ${rt.loader}();`,
+    `  const py = await ${rt.loader}(${rt.loaderOptions ?? ''});`,
     `  py.runPython(readFileSync(job.file, 'utf8'));`,
     `  py.runPython(job.prelude);`,
     `  const times = [];`,
@@ -573,7 +579,8 @@ function printStartup(runtimes, startup) {
   const others = ratioColumns(runtimes, ['native', 'pyodide-0.29', 'pyodide-314']);
   const s = startup.sangam?.median_ms;
   const rows = [];
-  for (const rt of [...runtimes, { id: 'node', label: 'node -e "" (reference)' }]) {
+  const sangam = runtimes.find((rt) => rt.id === 'sangam');
+  for (const rt of [...runtimes, ...(sangam ? [noSnapshot(sangam)] : []), { id: 'node', label: 'node -e "" (reference)' }]) {
     const r = startup[rt.id];
     if (!r) continue;
     if (r.error) {

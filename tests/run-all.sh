@@ -33,6 +33,9 @@ suite tools node --test --test-reporter=tap tests/tools/
 suite js node --test --test-reporter=tap tests/js/
 suite ext node --test --test-reporter=tap tests/ext/
 suite core node --test --test-reporter=tap tests/core/
+# (core runs on dist/'s default snapshot; this, on a snapshot of a runtime that imported more.
+# SANGAM_NO_SNAPSHOT=1 runs any suite on Python's own start-up.)
+suite core-snapshot env SANGAM_FFI_IMPL=sangam-snapshot node --test --test-reporter=tap tests/core/
 suite robustness node --test --test-reporter=tap tests/fuzz/
 suite npm node --test --test-reporter=tap tests/npm/
 suite console node --test --test-reporter=tap tests/console/

@@ -273,6 +273,7 @@ addToLibrary({
         const instantiate = () => {
           SangamDynload.stats.instantiated++;
           alias();
+          Module.SangamSnapshot?.keepBaseGot(); // (src/core/snapshot.js)
           return load(binary, flags, libName, localScope, handle);
         };
         if (flags.loadAsync) {

@@ -163,14 +163,20 @@ PyInit__sangam_ffi(void)
     return m;
 }
 
-int
-sangam_ffi_start(void)
+void
+sangam_ffi_js_start(void)
 {
 #define DEFINE_FLAG(name, value) sangam_js_define_flag(#name, value);
     SANGAM_JS_FLAGS(DEFINE_FLAG)
     SANGAM_PY_FLAGS(DEFINE_FLAG)
 #undef DEFINE_FLAG
     sangam_js_ffi_ready();
+}
+
+int
+sangam_ffi_start(void)
+{
+    sangam_ffi_js_start();
     PyObject *m = PyImport_ImportModule("_sangam_ffi");
     Py_XDECREF(m);
     JsRef global = m ? sangam_js_global() : 0;

@@ -43,6 +43,8 @@ sangam_check_nargs(const char *name, Py_ssize_t nargs, Py_ssize_t min, Py_ssize_
 /* ---- main.c, run.c: start-up and runPython. */
 SANGAM_EXPORT const char *sangam_init(int argc, char **argv, int c_recursion_budget);
 SANGAM_EXPORT int sangam_main(int argc, char **argv, int c_recursion_budget);
+SANGAM_EXPORT int sangam_snapshot_restored(int c_recursion_budget); /* snapshot.c */
+SANGAM_EXPORT int sangam_snapshot_main(int argc, char **argv);      /* snapshot.c */
 SANGAM_EXPORT JsRef sangam_run(const char *code, const char *filename, PyObject *globals,
                                PyObject *locals);
 SANGAM_EXPORT void sangam_set_interrupt_handling(int on);
@@ -147,7 +149,8 @@ SANGAM_EXPORT void sangam_set_builtin_error(const char *type, const char *messag
 
 /* ---- ffimodule.c: the _sangam_ffi module behind pyodide.ffi. */
 PyMODINIT_FUNC PyInit__sangam_ffi(void);
-int sangam_ffi_start(void); /* after Py_Initialize: `js` module, constants to JS */
+int sangam_ffi_start(void);     /* after Py_Initialize: `js` module, constants to JS */
+void sangam_ffi_js_start(void); /* its JS half: constants to JS (again after a snapshot) */
 
 /* ---- Entry points the JS glue calls (each file's SANGAM_EXPORT functions). */
 /* pyproxy.c */

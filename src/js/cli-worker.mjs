@@ -10,7 +10,7 @@ import { createRuntime, cArgv, mountNodeDir, FatalError } from './runtime.mjs';
 import { makeInput, makeOutput, nodeStdinReader } from './streams.mjs';
 import { openChannel, STATE, KIND, LENGTH, MORE, ROWS, COLS, REPLY } from './cli-channel.mjs';
 
-const { args, channel: sab, isTTY, editLines, stackSizeMb } = workerData;
+const { args, snapshot, channel: sab, isTTY, editLines, stackSizeMb } = workerData;
 const { ctl, signal, data } = openChannel(sab);
 const decoder = new TextDecoder();
 
@@ -161,9 +161,33 @@ function recursionBudget() {
   return Math.max(100, Math.floor((frames - 2000) / 20));
 }
 
-// The one place the command line makes its runtime (a memory snapshot would be restored here).
-function startRuntime(env, streams) {
-  return createRuntime({ env, streams });
+// The one place the command line makes its runtime: Python's own start-up, or with
+// `--snapshot FILE` a runtime restored from a memory snapshot (makeMemorySnapshot; see
+// src/js/snapshot.mjs), which then has CPython re-read the command line (src/core/snapshot.c);
+// only the options CPython applies after start-up take effect there. Resolves to the runtime
+// and the function that runs the command line.
+async function startRuntime(env, streams) {
+  if (snapshot === null) {
+    const rt = await createRuntime({ env, streams });
+    return [rt, (Module, argc, argv) => Module._sangam_main(argc, argv, recursionBudget())];
+  }
+  let bytes;
+  try {
+    bytes = fs.readFileSync(snapshot);
+  } catch (e) {
+    throw Object.assign(new Error(`cannot read the snapshot ${snapshot}: ${e.message}`), { status: 2 });
+  }
+  const { loadPyodide } = await import('./sangam.mjs');
+  let py;
+  try {
+    py = await loadPyodide({ _loadSnapshot: bytes, env, stdin: () => null, stdout: () => {},
+      stderr: (line) => writeAll(2, new TextEncoder().encode(line + '\n')) });
+  } catch (e) {
+    throw Object.assign(e, { status: 2 });
+  }
+  const rt = py._runtime;
+  for (const name of ['stdin', 'stdout', 'stderr']) rt.streams.set(name, streams[name]);
+  return [rt, (Module, argc, argv) => Module._sangam_snapshot_main(argc, argv)];
 }
 
 function main() {
@@ -181,7 +205,7 @@ function main() {
     stdin: makeInput({ read: stdin, isatty: isTTY[0] }),
     stdout: { ...makeOutput({ write: terminalWriter(1), isatty: isTTY[1] }), winsize },
     stderr: { ...makeOutput({ write: terminalWriter(2), isatty: isTTY[2] }), winsize },
-  }).then((rt) => {
+  }).then(([rt, enter]) => {
     runtime = rt;
     mountNodeDir(rt, cwd);
     // Files Python opens by host path: the script (its folder is sys.path[0]) and PYTHONSTARTUP.
@@ -202,7 +226,7 @@ function main() {
     try {
       return rt.call(() => {
         const [argc, argv] = cArgv(Module, ['python', ...args]);
-        return Module._sangam_main(argc, argv, recursionBudget());
+        return enter(Module, argc, argv);
       });
     } catch (e) {
       if (e instanceof FatalError && e.cause?.name === 'ExitStatus') return e.cause.status;
@@ -216,6 +240,6 @@ main().then(
   (code) => parentPort.postMessage({ type: 'exit', code }),
   (e) => {
     writeAll(2, new TextEncoder().encode(`sangam: ${e?.message ?? e}\n`));
-    parentPort.postMessage({ type: 'exit', code: 1 });
+    parentPort.postMessage({ type: 'exit', code: e?.status ?? 1 });
   },
 );

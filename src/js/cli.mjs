@@ -19,6 +19,17 @@ import {
 const STACK_SIZE_MB = 32;
 
 const args = process.argv.slice(2);
+// `--snapshot FILE` or `--snapshot=FILE`, first only: Python comes from that memory snapshot
+// (cli-worker.mjs); the rest is CPython's command line.
+let snapshot = null;
+if (args[0] === '--snapshot' || args[0]?.startsWith('--snapshot=')) {
+  snapshot = args[0] === '--snapshot' ? args[1] : args[0].slice('--snapshot='.length);
+  args.splice(0, args[0] === '--snapshot' ? 2 : 1);
+  if (!snapshot) {
+    process.stderr.write('sangam: --snapshot needs a file (made by makeMemorySnapshot())\n');
+    process.exit(2);
+  }
+}
 const isTTY = [0, 1, 2].map((fd) => tty.isatty(fd));
 // Lines are edited here when stdin is a terminal and readline has a terminal to draw on.
 const editOutput = isTTY[0] ? (isTTY[1] ? process.stdout : isTTY[2] ? process.stderr : null) : null;
@@ -26,7 +37,7 @@ const channel = createChannel();
 const { ctl, data } = openChannel(channel);
 
 const worker = new Worker(new URL('./cli-worker.mjs', import.meta.url), {
-  workerData: { args, channel, isTTY, editLines: editOutput !== null, stackSizeMb: STACK_SIZE_MB },
+  workerData: { args, snapshot, channel, isTTY, editLines: editOutput !== null, stackSizeMb: STACK_SIZE_MB },
   resourceLimits: { stackSizeMb: STACK_SIZE_MB },
   stdout: false,
   stderr: false,

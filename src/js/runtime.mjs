@@ -11,6 +11,9 @@ export const IN_NODE = typeof process === 'object' && process.versions?.node !==
 export const STDLIB_ZIP = '/lib/python313.zip';
 export const SITE_PACKAGES = '/lib/python3.13/site-packages';
 export const HOME = '/home/pyodide';
+// What identifies this build (hash of the wasm, its JS glue, the standard library and the loader;
+// filled in when dist/ is assembled): a memory snapshot is only valid for the build that made it.
+export const BUILD_ID = '@SANGAM_BUILD_ID@';
 
 // A Python exception that reached JS. `type` is the exception's class name; `message` is the
 // formatted traceback, as CPython prints it.
@@ -44,10 +47,11 @@ function runtimeFileURL(indexURL, name) {
     : new URL('./python_stdlib.zip', import.meta.url).href;
 }
 
-async function readURL(url) {
+export async function readURL(url) {
   if (IN_NODE && url.startsWith('file:')) {
     const { readFile } = await import('node:fs/promises');
-    return new Uint8Array(await readFile(new URL(url)));
+    const bytes = await readFile(new URL(url));
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
   const response = await fetch(url);
   if (!response.ok) throw new Error(`sangam: could not fetch ${url}: ${response.status}`);
@@ -95,10 +99,19 @@ export async function createRuntime({ indexURL, env = {}, streams }) {
   FS.mkdirTree(HOME);
   FS.writeFile(STDLIB_ZIP, await stdlib);
   FS.chdir(HOME);
+  // Snapshots leave the standard library out while it is the file written here (src/js/snapshot.mjs).
+  const zipNode = FS.lookupPath(STDLIB_ZIP).node;
+  const zipContents = zipNode.contents;
+  const zipTime = FS.stat(STDLIB_ZIP).mtime.getTime();
+  Module.SangamSnapshot.ready();
   const runtime = {
     Module,
     FS,
     streams: installStreams(Module, streams),
+    stdlib: {
+      unchanged: (node) => node === zipNode && node.contents === zipContents &&
+        FS.stat(STDLIB_ZIP).mtime.getTime() === zipTime,
+    },
     // Set once the runtime cannot go on (see Errors.fatal in src/core/errors.js).
     get dead() { return Module.sangamDead ?? null; },
     // The last JS error a system call turned into an errno (see guardSyscalls).

@@ -45,6 +45,13 @@ export interface SangamConfig {
   fsInit?: (FS: FileSystem, info: { sitePackages: string }) => void | Promise<void>;
   /** JS `null` becomes Python `None` rather than `jsnull` (Pyodide's old behaviour). */
   convertNullToNone?: boolean;
+  /**
+   * A memory snapshot (from `makeMemorySnapshot()`, or a promise of one) to start from instead of
+   * Python's start-up; `false`: Python's own start-up. Default in Node: the snapshot in indexURL
+   * (`sangam.snapshot`), unless SANGAM_NO_SNAPSHOT=1 or `env` sets PYTHON* variables. A snapshot
+   * from another build is refused.
+   */
+  _loadSnapshot?: Uint8Array | ArrayBuffer | Promise<Uint8Array | ArrayBuffer> | boolean;
   /** The lock file (pyodide-lock.json) to load packages from: a URL or, in Node, a path.
    * Default: `pyodide-lock.json` in indexURL, when there is one. */
   lockFileURL?: string;
@@ -536,6 +543,12 @@ export interface SangamAPI {
    * "tgz", ".tar.bz2", "txz", ...).
    */
   unpackArchive(buffer: TypedArray | ArrayBuffer, format: string, options?: { extractDir?: string }): void;
+  /**
+   * The runtime as it is now (memory, file system, loaded extension modules) as bytes for
+   * `loadPyodide({_loadSnapshot})`. Call it from JS, not from Python; JS values Python holds
+   * must be reachable from globalThis or this object.
+   */
+  makeMemorySnapshot(): Uint8Array;
   /** True once a FatalError has happened: every call then throws it again. */
   readonly isDead: boolean;
   /** The class of Python exceptions thrown into JS (the same as the module's export). */

@@ -5,6 +5,7 @@ import {
 } from './runtime.mjs';
 import { makeInput, makeOutput, nodeStdinReader } from './streams.mjs';
 import { createPackages } from './packages.mjs';
+import { chooseSnapshot, encodeSnapshot, restoreSnapshot } from './snapshot.mjs';
 
 // Filled in when dist/ is assembled (Makefile: VERSION).
 export const version = '@SANGAM_VERSION@';
@@ -57,6 +58,9 @@ export async function loadSangam(options = {}) {
   const nodeFs = IN_NODE ? await import('node:fs') : null;
   let indexURL = options.indexURL ?? defaultIndexURL();
   if (!indexURL.endsWith('/')) indexURL += '/';
+  // A memory snapshot to start from instead of Python's start-up (src/js/snapshot.mjs).
+  const snapshotChoice = chooseSnapshot(options, indexURL);
+  snapshotChoice.catch(() => {}); // (awaited below, after the runtime)
   const runtime = await createRuntime({
     indexURL: options.indexURL === undefined ? undefined : indexURL,
     env: options.env ?? {},
@@ -70,17 +74,29 @@ export async function loadSangam(options = {}) {
   // Options kept from Pyodide: fsInit(FS, {sitePackages}) prepares the file system before
   // Python starts; convertNullToNone makes JS null None in Python (not jsnull).
   Module.convertNullToNone = !!options.convertNullToNone;
-  if (options.fsInit) await options.fsInit(FS, { sitePackages: SITE_PACKAGES });
-  const args = options.args ?? [];
-  const message = runtime.call(() => {
-    const [argc, argv, free] = cArgv(Module, ['python', ...args]);
-    try {
-      return Module._sangam_init(argc, argv, cRecursionBudget());
-    } finally {
-      free();
-    }
-  });
-  if (message) throw new FatalError(`sangam: Python did not start: ${Module.UTF8ToString(message)}`);
+  const snapshot = await snapshotChoice;
+  // The API object, in the handle table of a restored runtime before the object exists.
+  const API_PLACEHOLDER = {};
+  if (snapshot) {
+    await restoreSnapshot(runtime, snapshot, (fs, root, path) =>
+      fs === 'NODEFS' && IN_NODE && nodeFs.statSync(root, { throwIfNoEntry: false })?.isDirectory() &&
+      mountNodeDir(runtime, root, path));
+    if (options.fsInit) await options.fsInit(FS, { sitePackages: SITE_PACKAGES });
+    Module.SangamSnapshot.restoreHandles(snapshot.meta.runtime.handles, { globalThis, pyodide: API_PLACEHOLDER });
+    runtime.call(() => Module._sangam_snapshot_restored(cRecursionBudget()));
+  } else {
+    if (options.fsInit) await options.fsInit(FS, { sitePackages: SITE_PACKAGES });
+    const args = options.args ?? [];
+    const message = runtime.call(() => {
+      const [argc, argv, free] = cArgv(Module, ['python', ...args]);
+      try {
+        return Module._sangam_init(argc, argv, cRecursionBudget());
+      } finally {
+        free();
+      }
+    });
+    if (message) throw new FatalError(`sangam: Python did not start: ${Module.UTF8ToString(message)}`);
+  }
 
   const P = Module.PyProxies;
   const { Handles } = Module;
@@ -119,11 +135,13 @@ export async function loadSangam(options = {}) {
   P.states.set(globals, P.states.get(mainDict)); // (it stands for the dict's PyProxy)
   const pyodidePy = pyimport('pyodide');
   // asyncio's event loop will run on the JS event loop (src/py/pyodide/_startup.py).
-  const startup = pyimport('pyodide._startup');
-  try {
-    startup.library();
-  } finally {
-    startup.destroy();
+  if (!snapshot) {
+    const startup = pyimport('pyodide._startup');
+    try {
+      startup.library();
+    } finally {
+      startup.destroy();
+    }
   }
   let interruptBuffer = null;
 
@@ -136,6 +154,9 @@ export async function loadSangam(options = {}) {
     pyodide_py: pyodidePy,
     ffi: { ...P.ffi, PythonError },
     _module: Module,
+    _runtime: runtime, // (for the command line: runtime.call)
+    // Whether this runtime started from a memory snapshot.
+    _fromSnapshot: !!snapshot,
     runPython(code, opts = {}) {
       if (typeof code !== 'string') throw new TypeError('runPython expects a string of Python code');
       code = dedent(code);
@@ -247,6 +268,18 @@ export async function loadSangam(options = {}) {
         archive.destroy();
       }
     },
+    // A memory snapshot of the runtime as it is now, for loadPyodide({_loadSnapshot}). Taken from
+    // JS between calls into Python; what Python holds of JS must be findable again by name.
+    makeMemorySnapshot() {
+      if (runtime.dead) throw runtime.dead;
+      // (The last exception that reached JS is not kept: it may hold JS values, such as errors.)
+      api.runPython(`import gc, sys
+for _n in ("last_exc", "last_type", "last_value", "last_traceback"):
+    sys.__dict__.pop(_n, None)
+del _n
+gc.collect()`);
+      return encodeSnapshot(Module, runtime.stdlib, { object: api, state: {} });
+    },
     get isDead() { return runtime.dead !== null; },
     // Leak checks: JS values held for C, and PyProxies not yet destroyed.
     _liveHandles: () => Handles.live(),
@@ -262,8 +295,19 @@ export async function loadSangam(options = {}) {
     loadedPackages: packages.loadedPackages,
     _lockfile: packages.lock,
   });
-  // Python reaches the API as `import pyodide_js` (micropip, pyodide.console), as in Pyodide.
-  api.registerJsModule('pyodide_js', api);
+  if (snapshot) {
+    // Python's handles on the API object are this one's now (the snapshot's `import pyodide_js`),
+    // and what this process was started with replaces what the snapshot's had.
+    Handles.values.forEach((v, i) => { if (v === API_PLACEHOLDER) Handles.values[i] = api; });
+    // (JSON strings are Python string literals too.)
+    const str = (x) => JSON.stringify(String(x));
+    const env = Object.entries(options.env ?? {}).map(([k, v]) => `${str(k)}: ${str(v)}`).join(', ');
+    const argv = options.args ? `[${['python', ...options.args].map(str).join(', ')}]` : 'None';
+    api.runPython(`import pyodide._restore\npyodide._restore.restored({${env}}, ${argv})`);
+  } else {
+    // Python reaches the API as `import pyodide_js` (micropip, pyodide.console), as in Pyodide.
+    api.registerJsModule('pyodide_js', api);
+  }
   if (options.packages?.length) await api.loadPackage(options.packages, { messageCallback: () => {} });
   return api;
 }

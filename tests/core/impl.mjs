@@ -9,11 +9,13 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 export const IMPL = process.env.SANGAM_FFI_IMPL || 'sangam';
-const KNOWN = ['sangam', 'pyodide-0.29'];
+// sangam-snapshot: sangam restored from a memory snapshot that a runtime made after importing
+// asyncio and the pyodide modules (the default `sangam` starts from dist/'s default snapshot).
+const KNOWN = ['sangam', 'sangam-snapshot', 'pyodide-0.29'];
 if (!KNOWN.includes(IMPL)) {
   throw new Error(`SANGAM_FFI_IMPL must be one of ${KNOWN.join(', ')}, not ${JSON.stringify(IMPL)}`);
 }
-export const isSangam = IMPL === 'sangam';
+export const isSangam = IMPL === 'sangam' || IMPL === 'sangam-snapshot';
 export const isPyodide = IMPL === 'pyodide-0.29';
 
 // Output of the runtime, kept so tests can look at what Python printed.
@@ -40,6 +42,11 @@ export async function loadFresh() {
     return loadPyodide({ indexURL: dir, ...opts });
   }
   const { loadSangam } = await import(root + 'dist/sangam.mjs');
+  if (IMPL === 'sangam-snapshot') {
+    const maker = await loadSangam({ ...opts, _loadSnapshot: false });
+    maker.runPython('import asyncio, json, pyodide.ffi, pyodide.code, pyodide.webloop');
+    return loadSangam({ ...opts, _loadSnapshot: maker.makeMemorySnapshot() });
+  }
   return loadSangam(opts);
 }
 
