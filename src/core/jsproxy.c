@@ -203,6 +203,24 @@ jsproxy_as_object_map(PyObject *self, PyObject *args, PyObject *kwargs)
         JS_OBJECT_MAP | JS_LENGTH | JS_MUTABLE_MAP | JS_MAP | (hereditary ? JS_HEREDITARY : 0), 0);
 }
 
+/* as_py_json(): the value read as parsed JSON, as in Pyodide: an array is a sequence and any
+ * other object a mapping of its own properties, and so is every array or object read from it. */
+static PyObject *
+jsproxy_as_py_json(PyObject *self, PyObject *unused)
+{
+    int flags = FLAGS(self);
+    if (flags & (JS_CALLABLE | JS_BUFFER | JS_ERROR | JS_ITERATOR | JS_ASYNC_ITERATOR)) {
+        PyErr_SetString(PyExc_TypeError, "as_py_json() takes a JS array or plain object");
+        return NULL;
+    }
+    if (flags & JS_ARRAY) {
+        return sangam_jsproxy_new(sangam_h_dup(REF(self)), (flags & ~JS_OBJECT_MAP) | JS_PY_JSON,
+                                  0);
+    }
+    return sangam_jsproxy_new(sangam_h_dup(REF(self)),
+                              JS_OBJECT_MAP | JS_LENGTH | JS_MUTABLE_MAP | JS_MAP | JS_PY_JSON, 0);
+}
+
 static PyObject *
 jsproxy_to_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
@@ -255,6 +273,8 @@ static PyMethodDef jsproxy_methods[] = {
     {"object_values", jsproxy_object_values, METH_NOARGS, "Object.values(obj), as a JsArray."},
     {"as_object_map", (PyCFunction)(void (*)(void))jsproxy_as_object_map,
      METH_VARARGS | METH_KEYWORDS, "The object's own properties as a mutable mapping."},
+    {"as_py_json", jsproxy_as_py_json, METH_NOARGS,
+     "The value read as parsed JSON: arrays as sequences, objects as mappings, deeply."},
     {"to_py", (PyCFunction)(void (*)(void))jsproxy_to_py, METH_VARARGS | METH_KEYWORDS,
      "Converts the value to Python containers, deeply (depth: -1 for no limit)."},
     {"new", (PyCFunction)(void (*)(void))jsproxy_new_method, METH_FASTCALL | METH_KEYWORDS,
@@ -277,7 +297,6 @@ static PyGetSetDef jsproxy_getset[] = {
 };
 
 static PyType_Slot jsproxy_slots[] = {
-    {Py_sq_contains, jsproxy_contains},
     {Py_tp_dealloc, jsproxy_dealloc},
     {Py_tp_getattro, jsproxy_getattro},
     {Py_tp_setattro, jsproxy_setattro},
@@ -384,6 +403,9 @@ static Mixin mixins[] = {
     {JS_ARRAY, "pyodide.ffi.JsArray", jsarray_slots},
     {JS_MUTABLE_MAP, "pyodide.ffi.JsMutableMap", jsmutablemap_slots},
     {JS_MAP, "pyodide.ffi.JsMap", jsmap_slots},
+    {JS_GET, "pyodide.ffi._JsGetItem", jsgetitem_slots},
+    {JS_SET, "pyodide.ffi._JsSetItem", jssetitem_slots},
+    {JS_HAS, "pyodide.ffi._JsContains", jscontains_slots},
     {JS_LENGTH, "pyodide.ffi.JsSized", jslength_slots},
     {JS_GENERATOR, "pyodide.ffi.JsGenerator", jsgenerator_slots},
     {JS_ITERATOR, "pyodide.ffi.JsIterator", jsiterator_slots},

@@ -470,8 +470,17 @@ addToLibrary({
           return P.call(enter(this), args, kwargs);
         },
         // options: kwargs (the last argument is an object of keyword arguments), relaxed
-        // (arguments the function does not take are dropped: pyodide.code.relaxed_call).
-        callWithOptions({ kwargs = false, relaxed = false } = {}, ...args) {
+        // (arguments the function does not take are dropped: pyodide.code.relaxed_call),
+        // promising (a Promise of the result, or rejected with the error: Pyodide's JSPI calls;
+        // with no stack switching here, the call runs to its end before the Promise settles).
+        callWithOptions({ kwargs = false, relaxed = false, promising = false } = {}, ...args) {
+          if (promising) {
+            try {
+              return Promise.resolve(this.callWithOptions({ kwargs, relaxed }, ...args));
+            } catch (e) {
+              return Promise.reject(e);
+            }
+          }
           const s = enter(this);
           let kw = null;
           if (kwargs) {
@@ -484,6 +493,8 @@ addToLibrary({
         },
         callRelaxed(...args) { return this.callWithOptions({ relaxed: true }, ...args); },
         callKwargsRelaxed(...args) { return this.callWithOptions({ relaxed: true, kwargs: true }, ...args); },
+        callPromising(...args) { return this.callWithOptions({ promising: true }, ...args); },
+        callPromisingKwargs(...args) { return this.callWithOptions({ promising: true, kwargs: true }, ...args); },
         // A new PyProxy of the function whose calls pass JS's `this` as the first argument.
         captureThis() {
           const p = this.copy();
