@@ -36,7 +36,7 @@ addToLibrary({
       let n;
       if (typeof v.size === 'number') n = v.size;
       else if (typeof v.length === 'number') n = v.length;
-      else throw new TypeError(`object of type '${typeof v}' has no len()`);
+      else throw Errors.pyError('TypeError', 'object does not have a valid length');
       n = Math.trunc(n) || 0;
       if (n < 0) throw Errors.pyError('ValueError', `length ${n} of object is negative`);
       if (n > 0x7fffffff) throw Errors.pyError('OverflowError', `length ${n} of object is larger than Py_ssize_t allows (2147483647)`);
@@ -80,7 +80,7 @@ addToLibrary({
     },
     isGenerator(v) {
       if (typeof v !== 'object' || v === null || PyProxies.isPyProxy(v)) return false;
-      const tag = v[Symbol.toStringTag];
+      const tag = Errors.safely(() => v[Symbol.toStringTag]);
       return tag === 'Generator' || tag === 'AsyncGenerator';
     },
     // Operations of jsproxy.c's helper methods that have no JS method of their own.
@@ -176,7 +176,9 @@ addToLibrary({
       let result;
       if (construct) result = Reflect.construct(f, args);
       else result = Reflect.apply(f, thisRef ? Handles.values[thisRef] : undefined, args);
-      if (!construct && typeof result?.then === 'function' && !PyProxies.isPyProxy(result)) {
+      // (A result whose `then` or toStringTag cannot be read, a revoked Proxy say, is no
+      // promise or generator: it still reaches Python.)
+      if (!construct && Errors.safely(() => typeof result?.then === 'function') && !PyProxies.isPyProxy(result)) {
         // A promise: Python gets a future, and the arguments live until the promise settles.
         return JsProxies.future(result, PyProxies.borrowed.splice(mark));
       }
@@ -195,9 +197,17 @@ addToLibrary({
       const v = Handles.values[ref];
       // String(v), whose errors are the object's own; an object with no way to become a string
       // (Object.create(null)) is described as "[object Object]".
-      const stringless = (typeof v === 'object' || typeof v === 'function') && v !== null &&
+      // One whose toString cannot even be read is described the same way, as in Pyodide.
+      const isObject = (typeof v === 'object' || typeof v === 'function') && v !== null;
+      let unreadable = false;
+      try {
+        if (isObject) void v.toString;
+      } catch {
+        unreadable = true;
+      }
+      const stringless = isObject && (unreadable || (
         typeof v.toString !== 'function' && typeof v[Symbol.toPrimitive] !== 'function' &&
-        typeof v.valueOf !== 'function';
+        typeof v.valueOf !== 'function'));
       return Convert.toPy(stringless ? Object.prototype.toString.call(v) : String(v));
     } catch (e) {
       Errors.raise(e);
@@ -243,7 +253,8 @@ addToLibrary({
       const obj = Handles.values[ref];
       const key = Handles.values[keyRef];
       if (flags & (Flags.JS_ARRAY | Flags.JS_TYPEDARRAY)) {
-        if (!(key < JsProxies.size(obj))) return 0;
+        // (A hole in an array is a missing item, as in Pyodide.)
+        if (!(key < JsProxies.size(obj)) || (!(flags & Flags.JS_TYPEDARRAY) && !(key in obj))) return 0;
         return flags & Flags.JS_PY_JSON ? JsProxies.pyJson(obj[key]) : Convert.toPy(obj[key]);
       }
       if (flags & Flags.JS_OBJECT_MAP) {

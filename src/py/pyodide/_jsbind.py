@@ -234,6 +234,17 @@ def call(raw, sig, construct, args, kwargs):
 def attribute(sig, name, value):
     """An attribute read through a proxy bound to sig: bound to what sig says it is."""
     hint = _converter(_hints(sig).get(name))
+    if hint is None and isclass(sig) and getattr_static(sig, name, None) is None:
+        # No annotation or member of that name: __getattr__'s return annotation, if any.
+        fallback = getattr(sig, "__getattr__", None)
+        hint = _converter(_hints(fallback).get("return")) if fallback else None
+    if isinstance(hint, _Promise) and hasattr(value, "then"):
+        import asyncio
+
+        async def settle():
+            return _convert_result(await value, hint.inner)
+
+        return asyncio.ensure_future(settle())
     if isclass(hint) and issubclass(hint, BindClass) and hasattr(value, "bind_sig"):
         return value.bind_sig(hint)
     if hint in (Deep, Json):

@@ -1,0 +1,246 @@
+// Behaviour that Pyodide's own FFI test programs check and the other files of tests/core did not,
+// written anew (tests/core/pyodide-suite.txt is the ledger of Pyodide's tests and ours), and the
+// ledger's checker: every "covered" entry names a test that exists in tests/core.
+import { before, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { test, load, checkLeaks, dedent, pycall, testsDir } from './impl.mjs';
+
+let py;
+before(async () => {
+  py = await load();
+});
+checkLeaks(beforeEach, afterEach, () => py);
+
+// Runs Python in a namespace of its own that leaves its answer in `r`; returns r converted to JS.
+async function answer(src) {
+  const ns = py.runPython('{"__builtins__": __builtins__}');
+  try {
+    const r = await py.runPythonAsync(PRE + dedent(src) + 'r', { globals: ns });
+    try {
+      return r?.toJs ? r.toJs() : r;
+    } finally {
+      r?.destroy?.();
+    }
+  } finally {
+    pycall(py, 'lambda ns: ns.clear()', ns);
+    ns.destroy();
+  }
+}
+
+// t(f): f()'s value, or the name of the exception it raises.
+const PRE = `from pyodide.code import run_js
+from pyodide.ffi import *
+def t(f):
+    try:
+        return f()
+    except BaseException as e:
+        return type(e).__name__
+`;
+
+test('a getter that throws is a JsException; a missing attribute an AttributeError; typeof wins over a property', async () => {
+  assert.deepEqual(await answer(`
+    o = run_js("({get a() { throw new Error('oops'); }, typeof: 7, x: 2})")
+    r = [t(lambda: o.x), t(lambda: o.a), t(lambda: o.nothere), o.typeof]
+    del o
+  `), [2, 'JsException', 'AttributeError', 'object']);
+});
+
+test('an object with only next() is iterated by list(); Proxy get and has traps decide attributes', async () => {
+  assert.deepEqual(await answer(`
+    it = run_js("(() => { let i = 0; return {next() { return i < 3 ? {value: i++, done: false} : {done: true}; }}; })()")
+    px = run_js("new Proxy({}, {get(t, k) { return {a: 3, b: 7, c: undefined, d: undefined}[k]; }, has(t, k) { return {a: true, b: false, c: true, d: false}[k]; }})")
+    r = [list(it), t(lambda: px.a), t(lambda: px.b), t(lambda: px.c), t(lambda: px.d)]
+    del it, px
+  `), [[0, 1, 2], 3, 7, undefined, 'AttributeError']);
+});
+
+test('from js.a.b import c imports nested JS objects as modules', async () => {
+  assert.equal(await answer(`
+    import sys
+    run_js("globalThis.nestA = {b: {c: {d: 2}}}")
+    from js.nestA.b import c
+    r = c.d
+    del c
+    sys.modules.pop("js.nestA", None)
+    sys.modules.pop("js.nestA.b", None)
+    run_js("delete globalThis.nestA")
+  `), 2);
+});
+
+test('a capability removed after the proxy was made fails as a JsException; len() then is a TypeError', async () => {
+  assert.deepEqual(await answer(`
+    run_js("globalThis.mixC = {next() {}, length: 1, get() {}, set() {}, has() {}}; globalThis.mixD = {[Symbol.iterator]() {}}")
+    from js import mixC as c, mixD as d
+    run_js("delete mixC.next; delete mixC.length; delete mixC.get; delete mixC.set; delete mixC.has; delete mixD[Symbol.iterator]")
+    def setit():
+        c[0] = 7
+    def delit():
+        del c[0]
+    r = [t(lambda: next(c)), t(lambda: iter(d)), t(lambda: len(c)), t(lambda: c[0]), t(setit), t(delit)]
+    del c, d
+    run_js("delete globalThis.mixC; delete globalThis.mixD")
+  `), ['JsException', 'JsException', 'TypeError', 'JsException', 'JsException', 'JsException']);
+});
+
+test('array holes are missing items (IndexError), undefined items are None; del closes a hole', async () => {
+  assert.deepEqual(await answer(`
+    l = run_js("const l = [0, false, NaN, undefined, null]; l[6] = 7; l")
+    a = run_js("[1,,2]")
+    r = [t(lambda: l[10]), t(lambda: l[5]), len(l), t(lambda: l[3]), l[6], t(lambda: a[1]), a.to_py()]
+    del a[1]
+    r.append(a.to_py())
+    del l, a
+  `), ['IndexError', 'IndexError', 7, undefined, 7, 'IndexError', [1, undefined, 2], [1, 2]]);
+});
+
+test('to_string(encoding) decodes a buffer; buffer methods are listed only for buffers', async () => {
+  assert.deepEqual(await answer(`
+    b = run_js("new Uint8Array([207, 240, 232, 226, 229, 242, 44, 32, 236, 232, 240, 33])")
+    methods = {"assign", "assign_to", "to_string", "to_memoryview", "to_bytes"}
+    def bad_utf8():
+        try:
+            b.to_string()
+        except ValueError:
+            return "ValueError"
+    r = [b.to_string("windows-1251"), bad_utf8(), methods < set(dir(b)),
+         sorted(set(dir(run_js("({})"))) & methods)]
+    del b
+  `), ['Привет, мир!', 'ValueError', true, []]);
+});
+
+test('typed arrays: no item deletion, no extend, no +=; reverse() reverses in place like an Array', async () => {
+  assert.deepEqual(await answer(`
+    ta = run_js("new Uint8Array([1, 2, 3, 4])")
+    def deltyped():
+        del ta[0]
+    def iadd():
+        x = ta
+        x += [1]
+    arr = run_js("[3, 1, 2]")
+    arr.reverse()
+    tarr = run_js("new Int8Array([3, 1, 2])")
+    tarr.reverse()
+    r = [t(deltyped), hasattr(ta, "extend"), t(iadd), ta[-1], arr.to_py(), list(tarr)]
+    del ta, arr, tarr
+  `), ['TypeError', false, 'TypeError', 4, [2, 1, 3], [2, 1, 3]]);
+});
+
+test('repr and str of JS objects: null prototype, failing toString getters, throwing toString', async () => {
+  assert.deepEqual(await answer(`
+    r = [repr(run_js("Object.create(null)")), str(run_js("[1,2,3]")),
+         str(run_js("({get toString() { throw new Error(); }, [Symbol.toStringTag]: 'SomeTag'})")),
+         t(lambda: str(run_js("({toString() { throw new Error('hi!'); }})"))),
+         t(lambda: str(run_js("({get [Symbol.toStringTag]() { throw new Error('hi!'); }})")))]
+  `), ['[object Object]', '1,2,3', '[object SomeTag]', 'JsException', 'JsException']);
+});
+
+test('a revoked Proxy crosses to JS and back; str() of it is a JsException', async () => {
+  assert.deepEqual(await answer(`
+    rv = run_js("(p = Proxy.revocable({}, {})); p.revoke(); p.proxy")
+    back = run_js("((x) => x)")(rv)
+    r = [back is not None, t(lambda: str(rv))]
+    del rv, back
+  `), [true, 'JsException']);
+});
+
+test('JsProxy classes cannot be instantiated; an async iterable is not iterable', async () => {
+  assert.deepEqual(await answer(`
+    ai = run_js("({[Symbol.asyncIterator]() { return (async function*() { yield 1; })(); }})")
+    r = [t(lambda: JsProxy()), t(lambda: JsArray()),
+         issubclass(type(run_js("[]")), type(run_js("Object.create(null)"))),
+         isinstance(run_js("[Promise.resolve()]")[0], JsPromise),
+         t(lambda: iter(ai)), isinstance(ai, JsIterable), isinstance(ai, JsAsyncIterable)]
+    del ai
+  `), ['TypeError', 'TypeError', true, true, 'TypeError', false, true]);
+});
+
+test('JS names that are Python keywords take a trailing underscore, in attributes and dir()', async () => {
+  assert.deepEqual(await answer(`
+    o = run_js("({async: 1, await: 2, False: 3, nonlocal: 4, yield: 5, try: 6, assert: 7, match: 222})")
+    names = set(dir(o))
+    r = [o.match, o.async_, o.await_, o.False_, o.nonlocal_, o.yield_, o.try_, o.assert_,
+         getattr(o, "async"), t(lambda: o.match_),
+         sorted(names & {"async_", "await_", "match", "async", "await"})]
+    o.async_ = 2
+    r.append(run_js("(o) => o.async")(o))
+    p = run_js("({async: 1, async_: 2, async__: 3})")
+    r += [p.async_, p.async__, p.async___, sorted(set(dir(p)) & {"async_", "async__", "async___"})]
+    del o, p
+  `), [222, 1, 2, 3, 4, 5, 6, 7, 1, 'AttributeError', ['async_', 'await_', 'match'], 2, 1, 2, 3,
+    ['async_', 'async__', 'async___']]);
+});
+
+test('as_object_map and as_py_json are offered only where Pyodide offers them', async () => {
+  assert.deepEqual(await answer(`
+    def has(src, name):
+        return hasattr(run_js(src), name)
+    r = [[has(s, "as_object_map") for s in ("({[Symbol.iterator]() {}})", "({get() {}})", "({set() {}})", "({})")],
+         [has(s, "as_py_json") for s in ("[]", "({})")],
+         [has(s, n) for s in ("({next() {}})", "new Uint8Array()", "new ArrayBuffer()", "new Error()", "() => {}")
+          for n in ("as_object_map", "as_py_json")],
+         has("[]", "as_object_map")]
+  `), [[true, true, true, true], [true, true], Array(10).fill(false), false]);
+});
+
+test('calling a JS function from Python passes no this (it is not an error value)', async () => {
+  assert.equal(await answer(`
+    f = run_js("() => new Proxy(() => 1, {apply(target, thisArg, args) { return thisArg === null || thisArg === undefined; }})")()
+    r = f()
+    del f
+  `), true);
+});
+
+test('eval_code_async: the last value, awaits of JS promises in its globals, their rejections', async () => {
+  assert.deepEqual(await answer(`
+    from pyodide.code import eval_code_async
+    p = run_js("Promise.resolve(10)")
+    r = [await eval_code_async("1+92"), await eval_code_async("x = await p\\nx + 7", globals={"p": p})]
+    q = run_js("(async () => { throw new Error('This is an error message!'); })")
+    try:
+        await eval_code_async("await q()", globals={"q": q})
+    except JsException as e:
+        r.append(str(e))
+    del p, q
+  `), [93, 17, 'Error: This is an error message!']);
+});
+
+// ---- the ledger and its checker
+
+const LEDGER = new URL('./pyodide-suite.txt', import.meta.url);
+
+// The names of the tests in tests/core, as node:test reports them.
+function ourTests() {
+  const names = new Set();
+  for (const f of readdirSync(testsDir).filter((n) => n.endsWith('.test.mjs'))) {
+    const src = readFileSync(testsDir + f, 'utf8');
+    for (const m of src.matchAll(/^test\((['"`])((?:\\.|(?!\1)[^\\])*)\1/gm)) {
+      names.add(m[2].replace(/\\(.)/g, '$1'));
+    }
+  }
+  return names;
+}
+
+test('the ledger of Pyodide\'s FFI tests names existing tests for every covered entry', () => {
+  const names = ourTests();
+  const rows = readFileSync(LEDGER, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+  const counts = { covered: 0, excluded: 0, missing: 0 };
+  const unknown = [];
+  const seen = new Set();
+  for (const row of rows) {
+    const [id, status, what] = row.split(' | ').map((s) => s?.trim());
+    assert.ok(id && status && what, `ledger row needs "file::test | status | test or reason": ${row}`);
+    assert.ok(!seen.has(id), `ledger names ${id} twice`);
+    seen.add(id);
+    assert.ok(status in counts, `unknown status ${status} in: ${row}`);
+    counts[status]++;
+    if (status === 'covered') {
+      for (const name of what.split(' && ')) if (!names.has(name)) unknown.push(`${id}: ${name}`);
+    }
+  }
+  assert.deepEqual(unknown, [], 'covered entries must name tests that exist in tests/core');
+  const eligible = counts.covered + counts.missing;
+  const pct = (100 * counts.covered / eligible).toFixed(1);
+  console.log(`# Pyodide FFI suite ledger: ${rows.length} tests, ${counts.excluded} excluded, ` +
+    `${counts.covered} of ${eligible} covered (${pct}%), ${counts.missing} missing`);
+});
