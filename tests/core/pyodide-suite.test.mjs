@@ -205,6 +205,86 @@ test('eval_code_async: the last value, awaits of JS promises in its globals, the
   `), [93, 17, 'Error: This is an error message!']);
 });
 
+test('bind_sig as Pyodide\'s examples use it: Json, Deep, BindClass results, __call__, __getattr__, Future attributes', async () => {
+  assert.deepEqual(await answer(`
+    from asyncio import Future
+    from typing import Annotated, Any, NotRequired, TypedDict
+    from _pyodide.jsbind import BindClass, Deep, Json, Default
+    take3 = "(function f(x, y, z) { return [x.get('a'), y.b, z.c]; })"
+    def fsig(a: dict[str, int], b: Annotated[dict[str, int], Json], c: Annotated[dict[str, int], Deep], /) -> Annotated[list[int], Deep]: ...
+    class A(BindClass):
+        x: Annotated[list[int], Deep]
+    def ret_a() -> A: ...
+    class B(BindClass):
+        @staticmethod
+        def g(x: Annotated[dict[str, int], Json], /) -> int: ...
+        c: Annotated[list[int], Deep]
+    class C(BindClass):
+        f = staticmethod(fsig)
+        y: B
+    class F(BindClass):
+        def __call__(self, a: dict[str, int], b: Annotated[dict[str, int], Json], c: Annotated[dict[str, int], Deep], /) -> Annotated[list[int], Deep]: ...
+    class G:
+        def __getattr__(self, name: str) -> F: ...
+    class Inner(TypedDict):
+        b: int
+        c: NotRequired[str]
+    class Outer(TypedDict):
+        a: list[Inner]
+        x: int
+    def shape(x: Annotated[Any, Default], /) -> Annotated[Outer, Json]: ...
+    class P(BindClass):
+        x: Future[Annotated[list[int], Deep]]
+    async def af() -> A: ...
+    def ff() -> Future[A]: ...
+    o = run_js("({f: " + take3 + ", y: {g(x) { return x.a; }, c: [1, 2, 3]}})").bind_sig(C)
+    data = run_js("({x: 7, a: [{b: 1, c: 'xyz'}, {b: 2}]})")
+    res = run_js("(x) => x").bind_sig(shape)(data)
+    res["x"] = 9
+    jf = run_js("(async function() { return {x: [1, 2, 3]}; })")
+    r = [run_js(take3).bind_sig(fsig)({"a": 2}, {"b": 4}, {"c": 6}),
+         run_js("(function() { return {x: [77, 1]}; })").bind_sig(ret_a)().x,
+         o.f({"a": 2}, {"b": 4}, {"c": 6}), o.y.g({"a": 7}), o.y.c,
+         run_js(take3).bind_sig(F)({"a": 7}, {"b": 9}, {"c": 11}),
+         run_js("({f: " + take3 + "})").bind_sig(G).f({"a": 1}, {"b": 2}, {"c": 3}),
+         res["a"][0]["c"], "c" in res["a"][1], data.x,
+         await run_js("({x: (async () => [1, 2, 3])()})").bind_sig(P).x,
+         (await jf.bind_sig(af)()).x, (await jf.bind_sig(ff)()).x]
+    del o, data, res, jf
+  `), [[2, 4, 6], [77, 1], [2, 4, 6], 7, [1, 2, 3], [7, 9, 11], [1, 2, 3], 'xyz', false, 9, [1, 2, 3],
+    [1, 2, 3], [1, 2, 3]]);
+});
+
+test('to_js: dict subclasses through their mapping methods; tuple keys in Pyodide\'s words', async () => {
+  assert.deepEqual(await answer(`
+    from collections import ChainMap
+    j = run_js("(d) => JSON.stringify(d.toJs({dict_converter: Object.fromEntries}))")
+    class D1(ChainMap, dict):
+        pass
+    class D2(dict, ChainMap):
+        pass
+    def msg(f):
+        try:
+            f()
+        except ConversionError as e:
+            return str(e)
+    r = [j(D1({"a": "b"})), j(D2({"a": "b"})), msg(lambda: to_js({(2, 2): 0})), msg(lambda: to_js({(2, 2)}))]
+    del j
+  `), ['{"a":"b"}', '{"a":"b"}', 'Cannot use (2, 2) as a key for a Javascript Map',
+    'Cannot use (2, 2) as a key for a Javascript Set']);
+});
+
+test('long strings cross both ways whole; a callable without Function.prototype is called with this', async () => {
+  assert.deepEqual(await answer(`
+    s = run_js('"ab".repeat(200000)')
+    o = run_js("function nf(...params) { return [this, ...params]; }; Object.setPrototypeOf(nf, {}); ({nf})")
+    res = o.nf(1, 2, 3)
+    r = [len(s), s.count("ab"), run_js("(s) => s.length === 40000 && s.endsWith('abab')")("ab" * 20000),
+         res[0] == o, list(res)[1:]]
+    del o, res
+  `), [400000, 200000, true, true, [1, 2, 3]]);
+});
+
 // ---- the ledger and its checker
 
 const LEDGER = new URL('./pyodide-suite.txt', import.meta.url);
