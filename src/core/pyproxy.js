@@ -305,8 +305,10 @@ addToLibrary({
         }
       };
       P.getItem = (s, key) => withHandle(key, (ref) => take(c(_sangam_pp_getitem, s.ptr, ref)));
-      P.iterate = function* (s) {
-        const it = take(c(_sangam_pp_iter, s.ptr));
+      // iter(obj) is taken at once, so an __iter__ that raises throws from [Symbol.iterator]()
+      // (as in Pyodide); the generator then steps it.
+      P.iterate = (s) => P.stepping(take(c(_sangam_pp_iter, s.ptr)));
+      P.stepping = function* (it) {
         try {
           for (;;) {
             const r = it.next();
@@ -433,6 +435,21 @@ addToLibrary({
         },
       };
       methods[F.PY_ASYNC_GENERATOR] = {
+        // next(value) sends the value in (asend), as a JS async generator's next does.
+        async next(value) {
+          if (value === undefined) return methods[F.PY_ASYNC_ITERATOR].next.call(this);
+          const asend = this.asend;
+          try {
+            return { done: false, value: await asend(value) };
+          } catch (e) {
+            if (e instanceof Module.PythonError && e.type === 'StopAsyncIteration') {
+              return { done: true, value: undefined };
+            }
+            throw e;
+          } finally {
+            asend.destroy();
+          }
+        },
         async throw(error) {
           const athrow = this.athrow;
           try { return { done: false, value: await athrow(error) }; } finally { athrow.destroy(); }
@@ -463,6 +480,9 @@ addToLibrary({
           return P.call(s, withThis(s, thisArg, args), null);
         },
         callKwargs(...args) {
+          if (!args.length) {
+            throw new TypeError('callKwargs requires at least one argument (the key word argument object)');
+          }
           const kwargs = args.pop();
           if (typeof kwargs !== 'object' || kwargs === null) {
             throw new TypeError('callKwargs: the last argument must be an object of keyword arguments');

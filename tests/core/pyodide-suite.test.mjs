@@ -4,7 +4,7 @@
 import { before, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { test, load, checkLeaks, dedent, pycall, testsDir } from './impl.mjs';
+import { test, load, checkLeaks, dedent, pycall, testsDir, isSangam } from './impl.mjs';
 
 let py;
 before(async () => {
@@ -285,6 +285,117 @@ test('long strings cross both ways whole; a callable without Function.prototype 
   `), [400000, 200000, true, true, [1, 2, 3]]);
 });
 
+// ---- PyProxy behaviour seen from JS
+
+const lastLine = (e) => String(e.message).split('\n').filter(Boolean).pop();
+
+test('globals: has() sees builtins; `del open` is a NameError and open is still there', () => {
+  py.runPython('yyyyy = 7');
+  try {
+    assert.deepEqual(['xxxxx', 'yyyyy', 'open', 'globals'].map((n) => py.globals.has(n)), [false, true, true, true]);
+    assert.throws(() => py.runPython('del open'), (e) => e.type === 'NameError');
+    const open = py.globals.get('open');
+    assert.equal(typeof open, 'function');
+    open.destroy();
+  } finally {
+    py.runPython('del yyyyy');
+  }
+});
+
+test('callKwargs needs its keyword object, and Python\'s argument errors come through', () => {
+  const f = py.runPython('def f(x=2, y=3): return [x, y]\nf');
+  try {
+    assert.throws(() => f.callKwargs(), { name: 'TypeError', message: /^callKwargs requires at least one argument/ });
+    assert.throws(() => f.callKwargs({ z: 6 }), (e) => /unexpected keyword argument 'z'/.test(lastLine(e)));
+    assert.throws(() => f.callKwargs(76, { x: 6 }), (e) => /multiple values for argument 'x'/.test(lastLine(e)));
+  } finally {
+    f.destroy();
+  }
+});
+
+test('an __iter__ that raises and a generator that raises part-way throw PythonErrors in JS', () => {
+  const it = py.runPython('class T:\n    def __iter__(self): raise Exception("hi")\nT()');
+  const g = py.runPython('def g():\n    yield 1\n    raise Exception("hi")\ng()');
+  try {
+    assert.throws(() => it[Symbol.iterator](), (e) => e.constructor.name === 'PythonError' && lastLine(e) === 'Exception: hi');
+    assert.equal(g.next().value, 1);
+    assert.throws(() => g.next(), (e) => e.constructor.name === 'PythonError' && lastLine(e) === 'Exception: hi');
+  } finally {
+    it.destroy();
+    g.destroy();
+  }
+});
+
+test('an attribute proxy dies with the proxy it was read from; copies and separate results live on', () => {
+  const outer = py.runPython('class Tinner:\n    def f(self): return 7\nclass Touter:\n    T = Tinner()\nTouter');
+  const inner = outer.T;
+  const kept = inner.copy();
+  outer.destroy();
+  assert.equal(kept.f(), 7);
+  assert.throws(() => inner.f(), Error);
+  kept.destroy();
+  const a = py.runPython('d = {1: 2}; d');
+  const b = py.runPython('d');
+  assert.deepEqual([a.get(1), b.get(1), a === b], [2, 2, false]);
+  a.destroy();
+  assert.equal(b.get(1), 2);
+  b.destroy();
+  py.runPython('del d, Tinner, Touter');
+});
+
+test('a callable\'s proxy: Function.prototype methods are there, length and name are not', () => {
+  const o = py.runPython('lambda: None');
+  try {
+    assert.deepEqual(['length', 'name', 'apply', 'bind', 'call', Symbol.hasInstance].map((k) => k in o), [false, false, true, true, true, true]);
+    assert.ok(o instanceof Function);
+  } finally {
+    o.destroy();
+  }
+});
+
+test('a Python async generator driven from JS: next(value) sends it, return() and throw() follow the protocol', async () => {
+  const ag = py.runPython('async def ag():\n    n = 0\n    for _ in range(3):\n        n = yield n + 2\nag()');
+  const ag2 = py.runPython('async def ag2():\n    try:\n        yield 1\n        yield 2\n    finally:\n        yield 3\nag2()');
+  try {
+    assert.deepEqual([await ag.next(), await ag.next(3), await ag.return(5)],
+      [{ done: false, value: 2 }, { done: false, value: 5 }, { done: true, value: 5 }]);
+    assert.deepEqual([await ag2.next(), await ag2.throw(new TypeError('hi'))], [{ done: false, value: 1 }, { done: false, value: 3 }]);
+    // The JS error thrown in comes out again: in sangam as itself (README: an error crossing twice
+    // is the original object), in Pyodide as a PythonError naming it.
+    await assert.rejects(ag2.next(), (e) => (isSangam ? e instanceof TypeError && e.message === 'hi'
+      : e.constructor.name === 'PythonError' && /TypeError: hi/.test(lastLine(e))));
+  } finally {
+    ag.destroy();
+    ag2.destroy();
+  }
+});
+
+test('bind() chains and captureThis() combine as JS bind does', () => {
+  const g = py.runPython('from pyodide.ffi import to_js\ndef g3(*args): return to_js(args)\ng3');
+  const c = g.captureThis();
+  const b = g.bind(1, 2, 3).bind(5, 6).captureThis();
+  try {
+    const f1 = c.bind(1);
+    assert.deepEqual([f1(2, 3), f1.bind(2)(2, 3), b(-1)], [[1, 2, 3], [1, 2, 3], [1, 2, 3, 6, -1]]);
+  } finally {
+    g.destroy();
+    c.destroy();
+    b.destroy?.();
+    py.runPython('del g3');
+  }
+});
+
+test('PyProxy.toJs({default_converter}) converts what has no conversion, with its cache', () => {
+  const p = py.runPython('class P:\n    def __init__(self): self.first = 1; self.second = 2\nP()');
+  try {
+    const conv = (x, convert, cache) => { const r = []; cache(x, r); r.push(convert(x.first), convert(x.second)); return r; };
+    assert.deepEqual(p.toJs({ default_converter: conv }), [1, 2]);
+  } finally {
+    p.destroy();
+    py.runPython('del P');
+  }
+});
+
 // ---- the ledger and its checker
 
 const LEDGER = new URL('./pyodide-suite.txt', import.meta.url);
@@ -301,8 +412,15 @@ function ourTests() {
   return names;
 }
 
+// The tests listed in known-differences.txt (they do not pass on sangam yet).
+function knownDifferences() {
+  return new Set(readFileSync(new URL('./known-differences.txt', import.meta.url), 'utf8').split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#')).map((l) => l.split(' | ')[0].trim()));
+}
+
 test('the ledger of Pyodide\'s FFI tests names existing tests for every covered entry', () => {
   const names = ourTests();
+  const known = knownDifferences();
   const rows = readFileSync(LEDGER, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
   const counts = { covered: 0, excluded: 0, missing: 0 };
   const unknown = [];
@@ -315,7 +433,10 @@ test('the ledger of Pyodide\'s FFI tests names existing tests for every covered 
     assert.ok(status in counts, `unknown status ${status} in: ${row}`);
     counts[status]++;
     if (status === 'covered') {
-      for (const name of what.split(' && ')) if (!names.has(name)) unknown.push(`${id}: ${name}`);
+      for (const name of what.split(' && ')) {
+        if (!names.has(name)) unknown.push(`${id}: ${name}`);
+        else if (known.has(name)) unknown.push(`${id}: ${name} (a known difference, so not covered)`);
+      }
     }
   }
   assert.deepEqual(unknown, [], 'covered entries must name tests that exist in tests/core');
