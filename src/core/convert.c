@@ -178,9 +178,8 @@ check_js_key(PyObject *key, const char *where)
         key == sangam_jsnull || sangam_jsproxy_check(key)) {
         return 0;
     }
-    PyErr_Format(sangam_ConversionError,
-                 "to_js: cannot use %R as a JS %s: JS compares it by identity, not by value", key,
-                 where);
+    /* Pyodide's wording (code matches on it): JS compares such a key by identity. */
+    PyErr_Format(sangam_ConversionError, "Cannot use %R as a key for a Javascript %s", key, where);
     return -1;
 }
 
@@ -194,17 +193,24 @@ dict_to_js(ToJs *c, PyObject *obj, int depth)
     if (!container || (!converter && memo_put(c, obj, container) < 0)) {
         goto error;
     }
+    /* A dict subclass is read through its mapping methods (a ChainMap mixin keeps its items
+     * elsewhere), as in Pyodide. */
+    PyObject *items = PyDict_CheckExact(obj) ? Py_NewRef(obj) : PyDict_New();
+    if (items == NULL || (items != obj && PyDict_Merge(items, obj, 1) < 0)) {
+        Py_XDECREF(items);
+        goto error;
+    }
     PyObject *key, *value;
     Py_ssize_t pos = 0;
-    while (PyDict_Next(obj, &pos, &key, &value)) {
-        if (converter && check_js_key(key, "Map key") < 0) {
+    while (PyDict_Next(items, &pos, &key, &value)) {
+        if (converter && check_js_key(key, "Map") < 0) {
             goto error;
         }
         JsRef k = to_js(c, key, depth - 1);
         JsRef v = k ? to_js(c, value, depth - 1) : 0;
         if (!v) {
             sangam_h_release(k);
-            goto error;
+            goto error_items;
         }
         int rc = converter ? sangam_js_array_push(container, sangam_js_pair(k, v))
                            : sangam_js_object_set(container, k, v);
@@ -214,15 +220,14 @@ dict_to_js(ToJs *c, PyObject *obj, int depth)
                          "Key collision when converting Python dictionary to JavaScript. Key: %R",
                          key);
         } else if (rc == 2) {
-            PyErr_Format(sangam_ConversionError,
-                         "to_js: the dict key %R is not a distinct property name; pass "
-                         "dict_converter=js.Map.new to keep such keys",
+            PyErr_Format(sangam_ConversionError, "Cannot use %R as a key for a Javascript Map",
                          key);
         }
         if (rc != 0) {
-            goto error;
+            goto error_items;
         }
     }
+    Py_DECREF(items);
     if (!converter) {
         return container;
     }
@@ -230,6 +235,8 @@ dict_to_js(ToJs *c, PyObject *obj, int depth)
     PyObject *result = entries ? PyObject_CallOneArg(converter, entries) : NULL;
     Py_XDECREF(entries);
     return sangam_py_take_js(result);
+error_items:
+    Py_DECREF(items);
 error:
     sangam_h_release(container);
     return 0;
@@ -245,7 +252,7 @@ set_to_js(ToJs *c, PyObject *obj, int depth)
     }
     PyObject *item;
     while ((item = PyIter_Next(it)) != NULL) {
-        JsRef ref = check_js_key(item, "Set element") == 0 ? to_js(c, item, depth - 1) : 0;
+        JsRef ref = check_js_key(item, "Set") == 0 ? to_js(c, item, depth - 1) : 0;
         Py_DECREF(item);
         if (!ref || sangam_js_set_add(set, ref) < 0) {
             break;

@@ -101,16 +101,24 @@ addToLibrary({
       if (is(() => Array.isArray(v))) f |= F.JS_ARRAY | F.JS_LENGTH;
       else if (buffer === 'typed') f |= F.JS_BUFFER | F.JS_TYPEDARRAY | F.JS_ARRAY | F.JS_LENGTH;
       else if (buffer) f |= F.JS_BUFFER;
-      if (is(() => typeof v.get === 'function' && typeof v.has === 'function')) {
-        f |= F.JS_MAP;
-        if (is(() => typeof v.set === 'function' && typeof v.delete === 'function')) f |= F.JS_MUTABLE_MAP;
-      }
+      // As in Pyodide: get() gives subscripting, set() item assignment and deletion, has() or
+      // includes() `in`; a mapping also needs a size (or length) and to be iterable.
+      if (is(() => typeof v.get === 'function')) f |= F.JS_GET;
+      if (is(() => typeof v.set === 'function')) f |= F.JS_SET;
+      if (is(() => typeof v.has === 'function' || typeof v.includes === 'function')) f |= F.JS_HAS;
       if (is(() => typeof v.size === 'number' || (typeof v.length === 'number' && typeof v !== 'function'))) f |= F.JS_LENGTH;
       if (is(() => typeof v[Symbol.iterator] === 'function')) f |= F.JS_ITERABLE;
+      if ((f & F.JS_GET) && (f & F.JS_LENGTH) && (f & F.JS_ITERABLE) && !(f & F.JS_ARRAY)) {
+        f |= F.JS_MAP;
+        if (f & F.JS_SET) f |= F.JS_MUTABLE_MAP;
+      }
       if (is(() => typeof v[Symbol.asyncIterator] === 'function')) f |= F.JS_ASYNC_ITERABLE;
       if (is(() => typeof v.next === 'function')) {
+        // An iterator with neither Symbol.iterator nor Symbol.asyncIterator may be either kind,
+        // as in Pyodide: next() and send() expect results, anext() and asend() promises.
         if (f & F.JS_ASYNC_ITERABLE) f |= F.JS_ASYNC_ITERATOR;
-        else f |= F.JS_ITERATOR;
+        else if (f & F.JS_ITERABLE) f |= F.JS_ITERATOR;
+        else f |= F.JS_ITERATOR | F.JS_ASYNC_ITERATOR;
       }
       let tag;
       is(() => { tag = v[Symbol.toStringTag]; });

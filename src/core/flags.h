@@ -27,7 +27,11 @@
     X(JS_DOUBLE_PROXY, 1 << 16)                                                                    \
     X(JS_ONCE_CALLABLE, 1 << 17)                                                                   \
     X(JS_HEREDITARY, 1 << 18)                                                                      \
-    X(JS_WEAKREF, 1 << 19)
+    X(JS_WEAKREF, 1 << 19)                                                                         \
+    X(JS_GET, 1 << 20)                                                                             \
+    X(JS_SET, 1 << 21)                                                                             \
+    X(JS_HAS, 1 << 22)                                                                             \
+    X(JS_PY_JSON, 1 << 23)
 
 #define SANGAM_PY_FLAGS(X)                                                                         \
     X(PY_LENGTH, 1 << 0)                                                                           \

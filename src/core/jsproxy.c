@@ -52,12 +52,18 @@ is_keyword(const char *name, Py_ssize_t len)
     return 0;
 }
 
+/* The JS name of a Python attribute name: a keyword followed by underscores loses one (as in
+ * Pyodide: `o.async_` is o.async, `o.async__` is o.async_). */
 const char *
 jsproxy_js_name(PyObject *name, int *len)
 {
     Py_ssize_t n;
     const char *s = PyUnicode_AsUTF8AndSize(name, &n);
-    if (s && n > 1 && s[n - 1] == '_' && is_keyword(s, n - 1)) {
+    Py_ssize_t base = n;
+    while (s && base > 0 && s[base - 1] == '_') {
+        base--;
+    }
+    if (s && base < n && is_keyword(s, base)) {
         n--;
     }
     *len = (int)n;
@@ -66,13 +72,37 @@ jsproxy_js_name(PyObject *name, int *len)
 
 static int is_dunder(PyObject *name);
 
-/* A JsArray has no `keys` attribute, as in Pyodide: dict(), update() and `**` take an object
- * with keys() for a mapping, and an array of pairs must be read as a sequence. */
+static int
+name_is(const char *name, int len, const char *what)
+{
+    return (size_t)len == strlen(what) && memcmp(name, what, len) == 0;
+}
+
+/* Attributes a JsProxy lacks, as in Pyodide: a JsArray has no `keys` (dict(), update() and `**`
+ * take an object with keys() for a mapping, and an array of pairs must be read as a sequence); a
+ * typed array cannot change its length; as_object_map() and as_py_json() are for objects that
+ * can be read as mappings (and arrays, for as_py_json). */
 static int
 is_hidden(PyObject *self, const char *name, int len)
 {
-    return (FLAGS(self) & JS_ARRAY) && !(FLAGS(self) & JS_MAP) && len == 4 &&
-           memcmp(name, "keys", 4) == 0;
+    int flags = FLAGS(self);
+    if ((flags & JS_ARRAY) && !(flags & JS_MAP) && name_is(name, len, "keys")) {
+        return 1;
+    }
+    if ((flags & JS_TYPEDARRAY) && (name_is(name, len, "extend") || name_is(name, len, "append") ||
+                                    name_is(name, len, "pop") || name_is(name, len, "insert") ||
+                                    name_is(name, len, "remove") || name_is(name, len, "clear"))) {
+        return 1;
+    }
+    int not_a_map = flags & (JS_CALLABLE | JS_BUFFER | JS_ERROR | JS_ITERATOR | JS_ASYNC_ITERATOR |
+                             JS_DOUBLE_PROXY);
+    if (name_is(name, len, "as_object_map")) {
+        return not_a_map || (flags & JS_ARRAY);
+    }
+    if (name_is(name, len, "as_py_json")) {
+        return not_a_map != 0;
+    }
+    return 0;
 }
 
 static PyObject *
@@ -83,6 +113,15 @@ jsproxy_getattro(PyObject *self, PyObject *name)
     }
     /* Python-side methods and properties first (to_py, js_id, ...), then the JS object's. */
     PyObject *dict = ((JsProxy *)self)->dict;
+    Py_ssize_t n;
+    const char *u = PyUnicode_AsUTF8AndSize(name, &n);
+    if (u == NULL) {
+        return NULL;
+    }
+    if (n < 64 && !is_dunder(name) && is_hidden(self, u, (int)n)) {
+        PyErr_SetString(PyExc_AttributeError, u);
+        return NULL;
+    }
     if (_PyType_Lookup(Py_TYPE(self), name) != NULL ||
         (dict && is_dunder(name) && PyDict_Contains(dict, name) == 1)) {
         return PyObject_GenericGetAttr(self, name);
@@ -203,6 +242,24 @@ jsproxy_as_object_map(PyObject *self, PyObject *args, PyObject *kwargs)
         JS_OBJECT_MAP | JS_LENGTH | JS_MUTABLE_MAP | JS_MAP | (hereditary ? JS_HEREDITARY : 0), 0);
 }
 
+/* as_py_json(): the value read as parsed JSON, as in Pyodide: an array is a sequence and any
+ * other object a mapping of its own properties, and so is every array or object read from it. */
+static PyObject *
+jsproxy_as_py_json(PyObject *self, PyObject *unused)
+{
+    int flags = FLAGS(self);
+    if (flags & (JS_CALLABLE | JS_BUFFER | JS_ERROR | JS_ITERATOR | JS_ASYNC_ITERATOR)) {
+        PyErr_SetString(PyExc_TypeError, "as_py_json() takes a JS array or plain object");
+        return NULL;
+    }
+    if (flags & JS_ARRAY) {
+        return sangam_jsproxy_new(sangam_h_dup(REF(self)), (flags & ~JS_OBJECT_MAP) | JS_PY_JSON,
+                                  0);
+    }
+    return sangam_jsproxy_new(sangam_h_dup(REF(self)),
+                              JS_OBJECT_MAP | JS_LENGTH | JS_MUTABLE_MAP | JS_MAP | JS_PY_JSON, 0);
+}
+
 static PyObject *
 jsproxy_to_py(PyObject *self, PyObject *args, PyObject *kwargs)
 {
@@ -215,6 +272,36 @@ jsproxy_to_py(PyObject *self, PyObject *args, PyObject *kwargs)
     return sangam_js_to_py_deep(REF(self), depth, converter == Py_None ? NULL : converter);
 }
 
+/* JS property names as Python spells them: a keyword, with any underscores after it, takes one
+ * more (`async` is `async_`). A new list, or NULL with an exception set. */
+static PyObject *
+python_names(PyObject *names)
+{
+    PyObject *list = PySequence_List(names);
+    for (Py_ssize_t i = 0; list && i < PyList_GET_SIZE(list); i++) {
+        PyObject *item = PyList_GET_ITEM(list, i);
+        Py_ssize_t n;
+        const char *s = PyUnicode_Check(item) ? PyUnicode_AsUTF8AndSize(item, &n) : NULL;
+        if (s == NULL) {
+            PyErr_Clear();
+            continue;
+        }
+        Py_ssize_t base = n;
+        while (base > 0 && s[base - 1] == '_') {
+            base--;
+        }
+        if (is_keyword(s, base)) {
+            PyObject *renamed = PyUnicode_FromFormat("%U_", item);
+            if (renamed == NULL) {
+                Py_CLEAR(list);
+                break;
+            }
+            PyList_SetItem(list, i, renamed);
+        }
+    }
+    return list;
+}
+
 static PyObject *
 jsproxy_dir(PyObject *self, PyObject *unused)
 {
@@ -222,14 +309,21 @@ jsproxy_dir(PyObject *self, PyObject *unused)
     PyObject *own = names ? PyObject_Dir((PyObject *)Py_TYPE(self)) : NULL;
     PyObject *set = own ? PySet_New(own) : NULL;
     PyObject *list = NULL;
-    PyObject *updated = set ? PyObject_CallMethod(set, "update", "O", names) : NULL;
-    if (updated && is_hidden(self, "keys", 4)) {
-        PyObject *keys = PyUnicode_FromString("keys");
-        if (keys == NULL || PySet_Discard(set, keys) < 0) {
-            Py_CLEAR(updated);
+    PyObject *spelled = names ? python_names(names) : NULL;
+    PyObject *updated = set && spelled ? PyObject_CallMethod(set, "update", "O", spelled) : NULL;
+    static const char *const maybe_hidden[] = {"keys",       "extend", "append", "pop",
+                                               "insert",     "remove", "clear",  "as_object_map",
+                                               "as_py_json", NULL};
+    for (const char *const *h = maybe_hidden; updated && *h; h++) {
+        if (is_hidden(self, *h, (int)strlen(*h))) {
+            PyObject *hidden = PyUnicode_FromString(*h);
+            if (hidden == NULL || PySet_Discard(set, hidden) < 0) {
+                Py_CLEAR(updated);
+            }
+            Py_XDECREF(hidden);
         }
-        Py_XDECREF(keys);
     }
+    Py_XDECREF(spelled);
     if (updated) {
         Py_DECREF(updated);
         list = PySequence_List(set);
@@ -255,6 +349,8 @@ static PyMethodDef jsproxy_methods[] = {
     {"object_values", jsproxy_object_values, METH_NOARGS, "Object.values(obj), as a JsArray."},
     {"as_object_map", (PyCFunction)(void (*)(void))jsproxy_as_object_map,
      METH_VARARGS | METH_KEYWORDS, "The object's own properties as a mutable mapping."},
+    {"as_py_json", jsproxy_as_py_json, METH_NOARGS,
+     "The value read as parsed JSON: arrays as sequences, objects as mappings, deeply."},
     {"to_py", (PyCFunction)(void (*)(void))jsproxy_to_py, METH_VARARGS | METH_KEYWORDS,
      "Converts the value to Python containers, deeply (depth: -1 for no limit)."},
     {"new", (PyCFunction)(void (*)(void))jsproxy_new_method, METH_FASTCALL | METH_KEYWORDS,
@@ -277,7 +373,6 @@ static PyGetSetDef jsproxy_getset[] = {
 };
 
 static PyType_Slot jsproxy_slots[] = {
-    {Py_sq_contains, jsproxy_contains},
     {Py_tp_dealloc, jsproxy_dealloc},
     {Py_tp_getattro, jsproxy_getattro},
     {Py_tp_setattro, jsproxy_setattro},
@@ -384,6 +479,9 @@ static Mixin mixins[] = {
     {JS_ARRAY, "pyodide.ffi.JsArray", jsarray_slots},
     {JS_MUTABLE_MAP, "pyodide.ffi.JsMutableMap", jsmutablemap_slots},
     {JS_MAP, "pyodide.ffi.JsMap", jsmap_slots},
+    {JS_GET, "pyodide.ffi._JsGetItem", jsgetitem_slots},
+    {JS_SET, "pyodide.ffi._JsSetItem", jssetitem_slots},
+    {JS_HAS, "pyodide.ffi._JsContains", jscontains_slots},
     {JS_LENGTH, "pyodide.ffi.JsSized", jslength_slots},
     {JS_GENERATOR, "pyodide.ffi.JsGenerator", jsgenerator_slots},
     {JS_ITERATOR, "pyodide.ffi.JsIterator", jsiterator_slots},

@@ -91,7 +91,10 @@ int jsproxy_contains(PyObject *self, PyObject *key);
 extern PyType_Slot jscallable_slots[]; /* jsproxy_call.c */
 extern PyType_Slot jslength_slots[];   /* jsproxy_array.c */
 extern PyType_Slot jsarray_slots[];
-extern PyType_Slot jsmap_slots[]; /* jsproxy_map.c */
+extern PyType_Slot jsmap_slots[];      /* jsproxy_map.c */
+extern PyType_Slot jsgetitem_slots[];  /* jsproxy_map.c */
+extern PyType_Slot jssetitem_slots[];  /* jsproxy_map.c */
+extern PyType_Slot jscontains_slots[]; /* jsproxy_map.c */
 extern PyType_Slot jsmutablemap_slots[];
 extern PyType_Slot jsiterable_slots[]; /* jsproxy_iter.c */
 extern PyType_Slot jsiterator_slots[];

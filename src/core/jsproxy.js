@@ -16,13 +16,27 @@ addToLibrary({
       }
       return id;
     },
+    // An object that as_object_map(hereditary=True) and as_py_json() read as a mapping.
+    isPlainish(v) {
+      return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v) &&
+        !Errors.instanceOf(v, ArrayBuffer) && !Errors.instanceOf(v, Error);
+    },
+    // A value read from an as_py_json() view: arrays and objects are views too.
+    pyJson(v) {
+      const F = Flags;
+      if (Array.isArray(v)) return _sangam_jsproxy_new(Handles.add(v), Convert.flags(v) | F.JS_PY_JSON, 0);
+      if (JsProxies.isPlainish(v)) {
+        return _sangam_jsproxy_new(Handles.add(v), F.JS_OBJECT_MAP | F.JS_LENGTH | F.JS_MUTABLE_MAP | F.JS_MAP | F.JS_PY_JSON, 0);
+      }
+      return Convert.toPy(v);
+    },
     // A length as C takes it (Py_ssize_t), with Python's errors for one out of range (as in
     // Pyodide: NaN is 0, a fraction is cut off).
     size(v) {
       let n;
       if (typeof v.size === 'number') n = v.size;
       else if (typeof v.length === 'number') n = v.length;
-      else throw new TypeError(`object of type '${typeof v}' has no len()`);
+      else throw Errors.pyError('TypeError', 'object does not have a valid length');
       n = Math.trunc(n) || 0;
       if (n < 0) throw Errors.pyError('ValueError', `length ${n} of object is negative`);
       if (n > 0x7fffffff) throw Errors.pyError('OverflowError', `length ${n} of object is larger than Py_ssize_t allows (2147483647)`);
@@ -66,7 +80,7 @@ addToLibrary({
     },
     isGenerator(v) {
       if (typeof v !== 'object' || v === null || PyProxies.isPyProxy(v)) return false;
-      const tag = v[Symbol.toStringTag];
+      const tag = Errors.safely(() => v[Symbol.toStringTag]);
       return tag === 'Generator' || tag === 'AsyncGenerator';
     },
     // Operations of jsproxy.c's helper methods that have no JS method of their own.
@@ -75,7 +89,7 @@ addToLibrary({
       'sangam:reversed': (a) => Array.from(a).reverse(),
       'sangam:count': (a, x) => a.filter((y) => y === x).length,
       'sangam:insert': (a, [i, x]) => { a.splice(i < 0 ? Math.max(0, a.length + i) : i, 0, x); },
-      'sangam:keys': (m) => Array.from(m.keys()),
+      'sangam:keys': (m) => Array.from(typeof m.keys === 'function' ? m.keys() : m),
       'sangam:values': (m) => Array.from(m.values()),
       'sangam:items': (m) => Array.from(m.entries()),
       'sangam:clear': (m) => m.clear(),
@@ -162,7 +176,9 @@ addToLibrary({
       let result;
       if (construct) result = Reflect.construct(f, args);
       else result = Reflect.apply(f, thisRef ? Handles.values[thisRef] : undefined, args);
-      if (!construct && typeof result?.then === 'function' && !PyProxies.isPyProxy(result)) {
+      // (A result whose `then` or toStringTag cannot be read, a revoked Proxy say, is no
+      // promise or generator: it still reaches Python.)
+      if (!construct && Errors.safely(() => typeof result?.then === 'function') && !PyProxies.isPyProxy(result)) {
         // A promise: Python gets a future, and the arguments live until the promise settles.
         return JsProxies.future(result, PyProxies.borrowed.splice(mark));
       }
@@ -181,9 +197,17 @@ addToLibrary({
       const v = Handles.values[ref];
       // String(v), whose errors are the object's own; an object with no way to become a string
       // (Object.create(null)) is described as "[object Object]".
-      const stringless = (typeof v === 'object' || typeof v === 'function') && v !== null &&
+      // One whose toString cannot even be read is described the same way, as in Pyodide.
+      const isObject = (typeof v === 'object' || typeof v === 'function') && v !== null;
+      let unreadable = false;
+      try {
+        if (isObject) void v.toString;
+      } catch {
+        unreadable = true;
+      }
+      const stringless = isObject && (unreadable || (
         typeof v.toString !== 'function' && typeof v[Symbol.toPrimitive] !== 'function' &&
-        typeof v.valueOf !== 'function';
+        typeof v.valueOf !== 'function'));
       return Convert.toPy(stringless ? Object.prototype.toString.call(v) : String(v));
     } catch (e) {
       Errors.raise(e);
@@ -229,19 +253,24 @@ addToLibrary({
       const obj = Handles.values[ref];
       const key = Handles.values[keyRef];
       if (flags & (Flags.JS_ARRAY | Flags.JS_TYPEDARRAY)) {
-        return key < JsProxies.size(obj) ? Convert.toPy(obj[key]) : 0;
+        // (A hole in an array is a missing item, as in Pyodide.)
+        if (!(key < JsProxies.size(obj)) || (!(flags & Flags.JS_TYPEDARRAY) && !(key in obj))) return 0;
+        return flags & Flags.JS_PY_JSON ? JsProxies.pyJson(obj[key]) : Convert.toPy(obj[key]);
       }
       if (flags & Flags.JS_OBJECT_MAP) {
         if (!Object.prototype.hasOwnProperty.call(obj, key)) return 0;
         const v = obj[key];
-        // as_object_map(hereditary=True): nested objects are object maps too.
-        if ((flags & Flags.JS_HEREDITARY) && typeof v === 'object' && v !== null) {
+        if (flags & Flags.JS_PY_JSON) return JsProxies.pyJson(v);
+        // as_object_map(hereditary=True): nested objects are object maps too (not arrays,
+        // buffers or errors, as in Pyodide).
+        if ((flags & Flags.JS_HEREDITARY) && JsProxies.isPlainish(v)) {
           return _sangam_jsproxy_new(Handles.add(v), flags, 0);
         }
         return Convert.toPy(v);
       }
       const v = obj.get(key);
-      if (v === undefined && !obj.has(key)) return 0;
+      // undefined is a missing key only when has() says so (as in Pyodide).
+      if (v === undefined && typeof obj.has === 'function' && !obj.has(key)) return 0;
       return Convert.toPy(v);
     } catch (e) {
       Errors.raise(e);
@@ -312,7 +341,14 @@ addToLibrary({
         if (typeof it.throw !== 'function') throw arg;
         r = it.throw(arg);
       } else r = typeof it.return === 'function' ? it.return(arg) : { done: true, value: arg };
-      if (typeof r !== 'object' || r === null) throw new TypeError(`iterator result ${r} is not an object`);
+      // A result that is no iterator result is a TypeError, in Pyodide's words.
+      if (typeof r !== 'object' || r === null) {
+        throw Errors.pyError('TypeError', `Result should have type "object" not "${r === null ? 'null' : typeof r}"`);
+      }
+      if (typeof r.then === 'function') {
+        throw Errors.pyError('TypeError', 'Result was a promise, use anext() / asend() / athrow() instead.');
+      }
+      if (!('done' in r)) throw Errors.pyError('TypeError', 'Result has no "done" field.');
       HEAP32[donePtr >> 2] = r.done ? 1 : 0;
       const value = Convert.toPy(r.value);
       if (r.done) JsProxies.finish(it);
@@ -336,7 +372,16 @@ addToLibrary({
       if (how === 0) p = argRef === 1 ? it.next() : it.next(arg);
       else if (how === 1) p = it.throw(arg);
       else p = typeof it.return === 'function' ? it.return(arg) : Promise.resolve({ done: true });
+      if (typeof p !== 'object' || p === null) {
+        throw Errors.pyError('TypeError', `Result of anext() should be object not ${p === null ? 'null' : typeof p}`);
+      }
+      if (typeof p.then !== 'function') {
+        throw Errors.pyError('TypeError', 'Result of anext() was not a promise, use next() instead.');
+      }
       const step = Promise.resolve(p).then((r) => {
+        if (typeof r !== 'object' || r === null) {
+          throw Errors.pyError('TypeError', `Result of anext() should be object not ${r === null ? 'null' : typeof r}`);
+        }
         if (how === 2 && !r.done) throw Errors.IGNORED_RETURN;
         if (how === 2 || r.done) JsProxies.finish(it);
         if (how === 2) return undefined;

@@ -259,9 +259,39 @@ PyType_Slot jsbuffer_slots[] = {
     {0, NULL},
 };
 
+/* A typed array's length is fixed, as in Pyodide: no item deletion, no concatenation. */
+static int
+jstypedarray_ass_subscript(PyObject *self, PyObject *key, PyObject *value)
+{
+    if (value == NULL) {
+        PyErr_SetString(PyExc_TypeError, "object doesn't support item deletion");
+        return -1;
+    }
+    return jsproxy_ass_subscript(self, key, value);
+}
+
+static PyObject *
+jstypedarray_concat_error(PyObject *self, PyObject *other, const char *op)
+{
+    PyErr_Format(PyExc_TypeError, "unsupported operand type(s) for %s: '%.100s' and '%.100s'", op,
+                 Py_TYPE(self)->tp_name, Py_TYPE(other)->tp_name);
+    return NULL;
+}
+
+static PyObject *
+jstypedarray_concat(PyObject *self, PyObject *other)
+{
+    return jstypedarray_concat_error(self, other, "+");
+}
+
+static PyObject *
+jstypedarray_inplace_concat(PyObject *self, PyObject *other)
+{
+    return jstypedarray_concat_error(self, other, "+=");
+}
+
 PyType_Slot jstypedarray_slots[] = {
-    {Py_mp_subscript, jsproxy_subscript},
-    {Py_mp_ass_subscript, jsproxy_ass_subscript},
-    {Py_tp_doc, "A JavaScript TypedArray."},
-    {0, NULL},
+    {Py_mp_subscript, jsproxy_subscript},    {Py_mp_ass_subscript, jstypedarray_ass_subscript},
+    {Py_sq_concat, jstypedarray_concat},     {Py_sq_inplace_concat, jstypedarray_inplace_concat},
+    {Py_tp_doc, "A JavaScript TypedArray."}, {0, NULL},
 };

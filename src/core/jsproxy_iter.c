@@ -6,6 +6,9 @@
 static PyObject *
 jsiterable_iter(PyObject *self)
 {
+    if (FLAGS(self) & JS_PY_JSON) { /* an as_py_json() array: its items are views too */
+        return PySeqIter_New(self);
+    }
     return sangam_js_iter(REF(self), 0);
 }
 
@@ -22,7 +25,7 @@ jsiterator_next_impl(PyObject *self, JsRef arg, int how, int mark)
     int done = 0;
     PyObject *v = sangam_js_next(REF(self), arg, how, &done, mark);
     if (v != NULL && done) {
-        if (v == Py_None || !(FLAGS(self) & JS_GENERATOR)) {
+        if (v == Py_None) { /* (the end's value, if any, is the StopIteration's, as in Pyodide) */
             PyErr_SetNone(PyExc_StopIteration);
         } else {
             PyObject *stop = PyObject_CallOneArg(PyExc_StopIteration, v);
@@ -38,11 +41,7 @@ jsiterator_next_impl(PyObject *self, JsRef arg, int how, int mark)
 static PyObject *
 jsiterator_iternext(PyObject *self)
 {
-    PyObject *v = jsiterator_next_impl(self, JSREF_UNDEFINED, 0, -1);
-    if (v == NULL && PyErr_ExceptionMatches(PyExc_StopIteration) && !(FLAGS(self) & JS_GENERATOR)) {
-        PyErr_Clear(); /* tp_iternext: end without an exception */
-    }
-    return v;
+    return jsiterator_next_impl(self, JSREF_UNDEFINED, 0, -1);
 }
 
 /* value as a JS argument that lives as long as the generator needs it (see sangam_js_next). */
@@ -112,9 +111,25 @@ thrown_error(const char *name, PyObject *const *args, Py_ssize_t nargs)
     return sangam_error_to_js();
 }
 
+/* Whether throw()'s arguments are GeneratorExit (the class or an instance). */
+static int
+is_generator_exit(PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs < 1) {
+        return 0;
+    }
+    PyObject *typ = PyExceptionInstance_Check(args[0]) ? (PyObject *)Py_TYPE(args[0]) : args[0];
+    return PyExceptionClass_Check(typ) && PyObject_IsSubclass(typ, PyExc_GeneratorExit) == 1;
+}
+
 static PyObject *
 jsgenerator_throw(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
+    /* GeneratorExit asks the JS generator to return, as in Pyodide: what it yields from a
+     * finally block is the result, its end a StopIteration. */
+    if (nargs <= 3 && is_generator_exit(args, nargs)) {
+        return jsiterator_next_impl(self, JSREF_UNDEFINED, 2, -1);
+    }
     JsRef err = thrown_error("throw", args, nargs);
     if (!err) {
         return NULL;
@@ -154,8 +169,15 @@ self_iter(PyObject *self)
     return Py_NewRef(self);
 }
 
+/* send() on any JS iterator, as in Pyodide: iterator.next(value). */
+static PyMethodDef jsiterator_methods[] = {
+    {"send", jsgenerator_send, METH_O, "iterator.next(value)"},
+    {NULL},
+};
+
 PyType_Slot jsiterator_slots[] = {
     {Py_tp_iter, self_iter},
+    {Py_tp_methods, jsiterator_methods},
     {Py_tp_iternext, jsiterator_iternext},
     {Py_tp_doc, "A JavaScript iterator."},
     {0, NULL},
@@ -223,8 +245,15 @@ PyType_Slot jsasynciterable_slots[] = {
     {0, NULL},
 };
 
+/* asend() on any JS async iterator, as in Pyodide: iterator.next(value). */
+static PyMethodDef jsasynciterator_methods[] = {
+    {"asend", jsasyncgen_asend, METH_O, "iterator.next(value), awaited"},
+    {NULL},
+};
+
 PyType_Slot jsasynciterator_slots[] = {
     {Py_am_aiter, self_iter},
+    {Py_tp_methods, jsasynciterator_methods},
     {Py_am_anext, jsasynciterator_anext},
     {Py_tp_doc, "A JavaScript async iterator."},
     {0, NULL},

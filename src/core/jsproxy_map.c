@@ -1,5 +1,5 @@
-/* JsMap and JsMutableMap: JS Maps, objects with get()/has(), and as_object_map() as Python
- * mappings. */
+/* JsMap and JsMutableMap: JS Maps, objects with get(), a size and an iterator, and
+ * as_object_map() as Python mappings; the item access of objects with get(), set() or has(). */
 #include "jsproxy.h"
 
 /* ---- JsMap (read-only mapping: get/has) and JsMutableMap (set/delete too) */
@@ -85,7 +85,7 @@ PyType_Slot jsmap_slots[] = {
     {Py_sq_contains, jsproxy_contains},
     {Py_tp_iter, jsmap_iter},
     {Py_tp_methods, jsmap_methods},
-    {Py_tp_doc, "A JavaScript Map, or an object with get() and has()."},
+    {Py_tp_doc, "A JavaScript Map, or an iterable object with get() and a size."},
     {0, NULL},
 };
 
@@ -197,6 +197,26 @@ static PyMethodDef jsmutablemap_methods[] = {
 PyType_Slot jsmutablemap_slots[] = {
     {Py_mp_ass_subscript, jsproxy_ass_subscript},
     {Py_tp_methods, jsmutablemap_methods},
-    {Py_tp_doc, "A JavaScript Map, or an object with get(), has(), set() and delete()."},
+    {Py_tp_doc, "A JavaScript Map, or an iterable object with get(), set() and a size."},
+    {0, NULL},
+};
+
+/* ---- Item access of any object with get(), set() or has()/includes(), as in Pyodide */
+
+PyType_Slot jsgetitem_slots[] = {
+    {Py_mp_subscript, jsproxy_subscript},
+    {Py_tp_doc, "A JavaScript object with get(): subscripting calls it."},
+    {0, NULL},
+};
+
+PyType_Slot jssetitem_slots[] = {
+    {Py_mp_ass_subscript, jsproxy_ass_subscript},
+    {Py_tp_doc, "A JavaScript object with set(): item assignment calls it, deletion delete()."},
+    {0, NULL},
+};
+
+PyType_Slot jscontains_slots[] = {
+    {Py_sq_contains, jsproxy_contains},
+    {Py_tp_doc, "A JavaScript object with has() or includes(): `in` calls it."},
     {0, NULL},
 };

@@ -305,8 +305,10 @@ addToLibrary({
         }
       };
       P.getItem = (s, key) => withHandle(key, (ref) => take(c(_sangam_pp_getitem, s.ptr, ref)));
-      P.iterate = function* (s) {
-        const it = take(c(_sangam_pp_iter, s.ptr));
+      // iter(obj) is taken at once, so an __iter__ that raises throws from [Symbol.iterator]()
+      // (as in Pyodide); the generator then steps it.
+      P.iterate = (s) => P.stepping(take(c(_sangam_pp_iter, s.ptr)));
+      P.stepping = function* (it) {
         try {
           for (;;) {
             const r = it.next();
@@ -433,6 +435,21 @@ addToLibrary({
         },
       };
       methods[F.PY_ASYNC_GENERATOR] = {
+        // next(value) sends the value in (asend), as a JS async generator's next does.
+        async next(value) {
+          if (value === undefined) return methods[F.PY_ASYNC_ITERATOR].next.call(this);
+          const asend = this.asend;
+          try {
+            return { done: false, value: await asend(value) };
+          } catch (e) {
+            if (e instanceof Module.PythonError && e.type === 'StopAsyncIteration') {
+              return { done: true, value: undefined };
+            }
+            throw e;
+          } finally {
+            asend.destroy();
+          }
+        },
         async throw(error) {
           const athrow = this.athrow;
           try { return { done: false, value: await athrow(error) }; } finally { athrow.destroy(); }
@@ -463,6 +480,9 @@ addToLibrary({
           return P.call(s, withThis(s, thisArg, args), null);
         },
         callKwargs(...args) {
+          if (!args.length) {
+            throw new TypeError('callKwargs requires at least one argument (the key word argument object)');
+          }
           const kwargs = args.pop();
           if (typeof kwargs !== 'object' || kwargs === null) {
             throw new TypeError('callKwargs: the last argument must be an object of keyword arguments');
@@ -470,8 +490,17 @@ addToLibrary({
           return P.call(enter(this), args, kwargs);
         },
         // options: kwargs (the last argument is an object of keyword arguments), relaxed
-        // (arguments the function does not take are dropped: pyodide.code.relaxed_call).
-        callWithOptions({ kwargs = false, relaxed = false } = {}, ...args) {
+        // (arguments the function does not take are dropped: pyodide.code.relaxed_call),
+        // promising (a Promise of the result, or rejected with the error: Pyodide's JSPI calls;
+        // with no stack switching here, the call runs to its end before the Promise settles).
+        callWithOptions({ kwargs = false, relaxed = false, promising = false } = {}, ...args) {
+          if (promising) {
+            try {
+              return Promise.resolve(this.callWithOptions({ kwargs, relaxed }, ...args));
+            } catch (e) {
+              return Promise.reject(e);
+            }
+          }
           const s = enter(this);
           let kw = null;
           if (kwargs) {
@@ -484,6 +513,8 @@ addToLibrary({
         },
         callRelaxed(...args) { return this.callWithOptions({ relaxed: true }, ...args); },
         callKwargsRelaxed(...args) { return this.callWithOptions({ relaxed: true, kwargs: true }, ...args); },
+        callPromising(...args) { return this.callWithOptions({ promising: true }, ...args); },
+        callPromisingKwargs(...args) { return this.callWithOptions({ promising: true, kwargs: true }, ...args); },
         // A new PyProxy of the function whose calls pass JS's `this` as the first argument.
         captureThis() {
           const p = this.copy();

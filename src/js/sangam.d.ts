@@ -344,6 +344,9 @@ declare class PyCallable extends PyProxy {
   callRelaxed(...args: any[]): any;
   /** `callKwargs` and `callRelaxed` together. */
   callKwargsRelaxed(...args: any[]): any;
+  /** A Promise of the call's result (Pyodide: a call able to suspend with JSPI). */
+  callPromising(...args: any[]): Promise<any>;
+  callPromisingKwargs(...args: any[]): Promise<any>;
   /** The general form of the calls above. */
   callWithOptions(options: { relaxed?: boolean; kwargs?: boolean; promising?: boolean }, ...args: any[]): any;
   /** A callable with `this` and leading arguments fixed, like Function.prototype.bind. */

@@ -259,7 +259,7 @@ export async function loadSangam(options = {}) {
     // in a buffer into options.extractDir (default: the working directory).
     unpackArchive(buffer, format, { extractDir } = {}) {
       if (!(buffer instanceof ArrayBuffer) && !ArrayBuffer.isView(buffer)) {
-        throw new TypeError('unpackArchive: the archive must be an ArrayBuffer or a TypedArray');
+        throw new TypeError("Expected argument 'buffer' to be an ArrayBuffer or an ArrayBuffer view");
       }
       const archive = pyimport('pyodide._archive');
       try {

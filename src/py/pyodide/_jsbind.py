@@ -11,6 +11,8 @@ when that is a BindClass subclass. bind_class(cls) calls with `new`, checked aga
 (the instance is bound to cls if cls derives from BindClass). As in Pyodide 0.29, positional-or-keyword parameters are refused
 (RuntimeError): each parameter must be positional-only or keyword-only."""
 
+import types
+import typing
 from inspect import Parameter, getattr_static, iscoroutinefunction, isclass, ismethod, signature
 from typing import get_type_hints
 
@@ -19,8 +21,40 @@ class Deep:
     """Annotation: convert this argument with to_js, this result with to_py (deeply)."""
 
 
+class Json:
+    """Annotation: pass this argument as PyProxy.asJsJson() (JS reads it as parsed JSON), read
+    this result with JsProxy.as_py_json()."""
+
+
+class Default:
+    """Annotation: the default conversions."""
+
+
 class BindClass:
     """Base of classes whose instances, as return annotations, bind results to them."""
+
+
+def _converter(annotation):
+    """What an annotation asks for, as Pyodide reads it: Annotated[T, X] is X, Optional[X] and
+    X | None are X, Future[X] and Awaitable[X] a promise whose value is converted as X."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return annotation.__metadata__[0]
+    if origin is typing.Union or origin is types.UnionType:
+        args = typing.get_args(annotation)
+        rest = [a for a in args if a is not type(None)]
+        return _converter(rest[0]) if len(args) == 2 and len(rest) == 1 else None
+    if origin is not None and getattr(origin, "__name__", None) in ("Future", "Awaitable"):
+        args = typing.get_args(annotation)
+        return _Promise(_converter(args[0]) if args else None)
+    return annotation
+
+
+class _Promise:
+    """A result annotated Future[X] or Awaitable[X]: awaited, then converted as X."""
+
+    def __init__(self, inner):
+        self.inner = inner
 
 
 def _hints(obj):
@@ -43,13 +77,17 @@ class _Plan:
         self.keywords = []
         self.varkw = None
         self.deep = set()
+        self.json = set()
         params = []
         defaults = {}
         for p in sig.parameters.values():
             if p.kind is Parameter.POSITIONAL_OR_KEYWORD:
                 raise RuntimeError("Don't currently handle POS_OR_KWD args")
-            if hints.get(p.name) is Deep:
+            kind = _converter(hints.get(p.name))
+            if kind is Deep:
                 self.deep.add(p.name)
+            elif kind is Json:
+                self.json.add(p.name)
             text = p.name
             if p.default is not Parameter.empty:
                 defaults[p.name] = p.default
@@ -82,12 +120,17 @@ class _Plan:
         self.stub = stub.__get__(func.__self__) if ismethod(func) else stub
         if ismethod(func):
             self.positional = self.positional[1:]  # the bound first argument stays in Python
-        self.result = hints.get("return")
+        self.result = _converter(hints.get("return"))
         self.is_async = iscoroutinefunction(target)
 
-    def arguments(self, args, kwargs):
+    def arguments(self, args, kwargs, keep):
+        """The JS arguments of a call; the proxies made for Json arguments are added to keep
+        (destroyed once the call is over)."""
         bound = self.stub(*args, **kwargs)
-        conv = self._convert
+
+        def conv(name, value):
+            return self._convert(name, value, keep)
+
         pos = [conv(n, bound[n]) for n in self.positional]
         if self.varpos:
             pos += [conv(self.varpos, v) for v in bound[self.varpos]]
@@ -96,16 +139,29 @@ class _Plan:
 
             kw = {n: conv(n, bound[n]) for n in self.keywords}
             if self.varkw:
-                kw.update(bound[self.varkw])
-            pos.append(Object.fromEntries(list(kw.items())))
+                kw.update({n: conv(self.varkw, v) for n, v in bound[self.varkw].items()})
+            o = Object.new()
+            for n, v in kw.items():
+                setattr(o, n, v)
+            pos.append(o)
         return pos
 
-    def _convert(self, name, value):
+    def _convert(self, name, value, keep):
         if name in self.deep:
             from pyodide.ffi import to_js
 
             return to_js(value)
+        if name in self.json and _is_container(value):
+            from pyodide.ffi import create_proxy
+
+            proxy = create_proxy(value)
+            keep.append(proxy)
+            return proxy.asJsJson()
         return value
+
+
+def _is_container(value):
+    return not isinstance(value, (str, int, float, type(None))) and hasattr(value, "__getitem__")
 
 
 def _plan(func):
@@ -123,9 +179,19 @@ def _plan(func):
 def _convert_result(value, annotation):
     if annotation is Deep and hasattr(value, "to_py"):
         return value.to_py()
+    if annotation is Json and hasattr(value, "as_py_json"):
+        try:
+            return value.as_py_json()
+        except TypeError:
+            return value
     if isclass(annotation) and issubclass(annotation, BindClass) and hasattr(value, "bind_sig"):
         return value.bind_sig(annotation)
     return value
+
+
+def _release(keep):
+    for proxy in keep:
+        proxy.destroy()
 
 
 def call(raw, sig, construct, args, kwargs):
@@ -139,27 +205,50 @@ def call(raw, sig, construct, args, kwargs):
     if not callable(func):
         return raw.new(*args, **kwargs) if construct else raw(*args, **kwargs)
     plan = _plan(func)
-    js_args = plan.arguments(args, kwargs)
-    if construct:  # the instance is bound to sig if sig is a BindClass
-        return _convert_result(raw.new(*js_args), sig)
-    result = raw(*js_args)
-    if plan.is_async:
+    keep = []
+    try:
+        js_args = plan.arguments(args, kwargs, keep)
+        if construct:  # the instance is bound to sig if sig is a BindClass
+            return _convert_result(raw.new(*js_args), sig)
+        result = raw(*js_args)
+    except BaseException:
+        _release(keep)
+        raise
+    promise = plan.result if isinstance(plan.result, _Promise) else None
+    if plan.is_async or promise:
         import asyncio
 
+        inner = promise.inner if promise else plan.result
+
         async def settle():
-            return _convert_result(await result, plan.result)
+            try:
+                return _convert_result(await result, inner)
+            finally:
+                _release(keep)
 
         return asyncio.ensure_future(settle())
+    _release(keep)
     return _convert_result(result, plan.result)
 
 
 def attribute(sig, name, value):
     """An attribute read through a proxy bound to sig: bound to what sig says it is."""
-    hint = _hints(sig).get(name)
+    hint = _converter(_hints(sig).get(name))
+    if hint is None and isclass(sig) and getattr_static(sig, name, None) is None:
+        # No annotation or member of that name: __getattr__'s return annotation, if any.
+        fallback = getattr(sig, "__getattr__", None)
+        hint = _converter(_hints(fallback).get("return")) if fallback else None
+    if isinstance(hint, _Promise) and hasattr(value, "then"):
+        import asyncio
+
+        async def settle():
+            return _convert_result(await value, hint.inner)
+
+        return asyncio.ensure_future(settle())
     if isclass(hint) and issubclass(hint, BindClass) and hasattr(value, "bind_sig"):
         return value.bind_sig(hint)
-    if hint is Deep and hasattr(value, "to_py"):
-        return value.to_py()
+    if hint in (Deep, Json):
+        return _convert_result(value, hint)
     member = getattr_static(sig, name, None) if isclass(sig) else None
     if member is not None and callable(member) and hasattr(value, "bind_sig"):
         return value.bind_sig(member.__get__(sig))

@@ -1,0 +1,2 @@
+"""_pyodide: the names Pyodide's own private package offers that user code imports
+(`from _pyodide.jsbind import BindClass, Deep, Json`)."""
