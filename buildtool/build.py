@@ -183,7 +183,7 @@ def _build(source, outdir, work, strict, config_settings, verbose, use_cache, pi
     if "==" in source and not Path(source).exists():
         name, version = source.split("==", 1)
         pins = {}
-        for f in pins_files:
+        for f in reversed(pins_files):  # the first list that pins a version wins
             pins.update(read_pins(f))
         pinned = pins.get((normalize(name), version))
         progress.begin("source", f"{name}=={version}" + (" (pinned sha256)" if pinned else ""))

@@ -166,6 +166,15 @@ set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE BOTH)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE BOTH)
 set(CMAKE_CROSSCOMPILING_EMULATOR node)
+# Loaded after CMake's own platform files (CMake 4 has an Emscripten platform that names modules .wasm).
+set(CMAKE_USER_MAKE_RULES_OVERRIDE "{self.dir / 'cmake' / 'overrides.cmake'}")
+""")
+        (root / "cmake" / "overrides.cmake").write_text("""\
+# sangam-build: shared libraries and modules are wasm side modules named .so, as the runtime loads them.
+set(CMAKE_SHARED_LIBRARY_SUFFIX ".so")
+set(CMAKE_SHARED_MODULE_SUFFIX ".so")
+set(CMAKE_EXECUTABLE_SUFFIX ".js")
+set_property(GLOBAL PROPERTY TARGET_SUPPORTS_SHARED_LIBS TRUE)
 """)
         (root / "cmake" / "Platform" / "Emscripten.cmake").write_text("""\
 # The Emscripten platform for CMake as sangam uses it: shared libraries are wasm side modules (.so).

@@ -51,6 +51,11 @@ async function main() {
     },
   });
   const cwd = process.cwd();
+  // SANGAM_MOUNTS: more host folders (':'-separated) at their host paths, e.g. a venv's (sangam-build venv).
+  for (const dir of (process.env.SANGAM_MOUNTS ?? '').split(':')) {
+    const real = dir && fs.existsSync(dir) ? fs.realpathSync(dir) : '';
+    if (real && real !== cwd && !real.startsWith(cwd + path.sep)) mountNodeDir(runtime, real);
+  }
   mountNodeDir(runtime, cwd);
   const script = scriptArgument(args);
   if (script && fs.existsSync(script)) {
