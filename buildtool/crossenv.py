@@ -125,6 +125,7 @@ class CrossEnv:
             "LIBDIR": str(self.dir / "lib"), "LIBPL": str(self.dir / "lib"),
         })
         (root / "sysconfig").mkdir()
+        (root / "sysconfig" / "sitecustomize.py").write_text(TARGET_RUN.replace("@EXT_SUFFIX@", EXT_SUFFIX))
         (root / "sysconfig" / f"{SYSCONFIG_NAME}.py").write_text(
             "# The wasm CPython's build-time configuration, compilers pointed at sangam-build's wrappers.\n"
             f"build_time_vars = {pprint.pformat(v, width=120)}\n")
@@ -220,6 +221,7 @@ endforeach()
             "PKG_CONFIG_LIBDIR": self.pkg_config_libdir, "PKG_CONFIG_PATH": "",
             "CMAKE_TOOLCHAIN_FILE": str(self.dir / "cmake" / "toolchain.cmake"),
             "SANGAM_FLAG_LOG": str(flag_log),
+            "SANGAM_TARGET_RUN": str(REPO / "bin" / "sangam"),
             "SANGAM_STRICT": "1" if strict else "0",
             "SANGAM_TARGET_INCLUDE": str(self.include),
             "SANGAM_HOST_INCLUDES": os.pathsep.join(
@@ -257,6 +259,50 @@ cpu = 'wasm32'
 endian = 'little'
 """)
         return path
+
+
+# sitecustomize.py beside the target's sysconfig (so in every Python a backend starts): a build step
+# on the host that imports an extension module built for the runtime (a stub generator, say) is
+# started again under sangam, with the folders it uses mounted.
+TARGET_RUN = """\
+# sangam-build: a host Python that imports a module built for the runtime re-runs under sangam.
+import os, sys
+if sys.platform != "emscripten" and os.environ.get("SANGAM_TARGET_RUN"):
+    class _SangamTargetModules:
+        suffixes = ("@EXT_SUFFIX@", ".abi3.so", ".so")
+
+        @classmethod
+        def find_spec(cls, name, path=None, target=None):
+            base = name.rpartition(".")[2]
+            for d in path or sys.path:
+                for suffix in cls.suffixes:
+                    f = os.path.join(d or ".", base + suffix)
+                    try:
+                        with open(f, "rb") as fh:
+                            is_wasm = fh.read(4) == b"\\0asm"
+                    except OSError:
+                        continue
+                    if is_wasm:
+                        cls.rerun(f)
+            return None
+
+        @staticmethod
+        def rerun(module_file):
+            here = os.path.dirname(os.path.abspath(__file__))
+            dirs = [os.path.abspath(p or ".") for p in sys.path]
+            dirs = [p for p in dirs if os.path.isdir(p) and p != here and not p.startswith(sys.base_prefix)]
+            env = {k: v for k, v in os.environ.items()
+                   if k not in ("_PYTHON_SYSCONFIGDATA_NAME", "_PYTHON_HOST_PLATFORM", "PYTHONHOME")}
+            env["PYTHONPATH"] = os.pathsep.join(dirs)
+            env["SANGAM_MOUNTS"] = os.pathsep.join(dirs + [os.getcwd()])
+            sys.stderr.write(f"sangam-build: {module_file} is built for the runtime; running this step under sangam\\n")
+            sys.stdout.flush()
+            sys.stderr.flush()
+            sangam = os.environ["SANGAM_TARGET_RUN"]
+            os.execve(sangam, [sangam, *sys.orig_argv[1:]], env)
+
+    sys.meta_path.append(_SangamTargetModules)
+"""
 
 
 def strip_cross(env):

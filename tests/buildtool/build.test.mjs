@@ -127,6 +127,33 @@ test('meson-python with Cython: memory-allocator builds (cross file applied), in
   assert.equal(m[2], '0', p.all);
 });
 
+test('scikit-build-core with CMake: mapbox-earcut (C++, nanobind) builds; its stub step runs under sangam', { timeout: 900_000 }, () => {
+  // The build cache may hold it (its key covers the source, the toolchain and buildtool/ itself).
+  const r = sangamBuild(['mapbox-earcut==2.1.0', '-o', out]);
+  assert.equal(r.status, 0, r.all);
+  assert.match(r.stderr, /build wheel: backend scikit_build_core\.build|cache hit/);
+  const wheel = r.stdout.trim();
+  assert.equal(path.basename(wheel), `mapbox_earcut-2.1.0-${TAG}.whl`);
+  const p = installAndRun(wheel, [
+    'import array, importlib.metadata as md, mapbox_earcut as me',
+    'print("version", me.__version__)',
+    // nanobind's stub generator imported the wasm module to write this: it ran in the runtime.
+    'stub = [f for f in md.files("mapbox-earcut") if f.name == "_core.pyi"][0]',
+    'print("stub", "def triangulate_float64" in stub.read_text())',
+    "verts = memoryview(array.array('d', [0, 0, 1, 0, 1, 1, 0, 1])).cast('B').cast('d', [4, 2])",
+    "rings = memoryview(array.array('I', [4]))",
+    'try:',
+    '    me.triangulate_float64(verts, rings)',
+    'except TypeError as e:',
+    // The triangles are computed; handing them back needs numpy, which is not installed here.
+    '    print("result", e)',
+  ].join('\n'));
+  assert.equal(p.status, 0, p.all);
+  assert.match(p.stdout, /^version 2\.1\.0$/m);
+  assert.match(p.stdout, /^stub True$/m);
+  assert.match(p.stdout, /^result could not export nanobind::ndarray: ModuleNotFoundError: No module named 'numpy'$/m);
+});
+
 test('a failed build names the step and shows the tail of the compiler output', { timeout: 300_000 }, () => {
   const src = fs.mkdtempSync(path.join(tmp, 'broken-'));
   fs.writeFileSync(path.join(src, 'pyproject.toml'),
