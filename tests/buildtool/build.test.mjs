@@ -99,6 +99,17 @@ test('setuptools with C: markupsafe from its PyPI sdist builds, installs and run
   assert.match(p.stdout, /^&lt;b&gt;&amp;&lt;\/b&gt; /);
 });
 
+test('the built wheel loads with loadPackage(url) from the JS API', { timeout: 120_000 }, async () => {
+  assert.ok(wheels.markupsafe, 'needs the markupsafe build');
+  const { loadPyodide } = await import(path.join(ROOT, 'dist/sangam.mjs'));
+  const { pathToFileURL } = await import('node:url');
+  const py = await loadPyodide({ stdout: () => {}, stderr: () => {} });
+  const loaded = await py.loadPackage(pathToFileURL(wheels.markupsafe).href, { messageCallback: () => {} });
+  assert.deepEqual(loaded.map((p) => p.name), ['markupsafe']);
+  assert.equal(py.runPython('import markupsafe; str(markupsafe.escape("<&>"))'), '&lt;&amp;&gt;');
+  assert.match(py.runPython('markupsafe._speedups.__file__'), /_speedups\.cpython-313-wasm32-emscripten\.so$/);
+});
+
 test('an unchanged rebuild is a cache hit and says so', { timeout: 120_000 }, () => {
   assert.ok(wheels.markupsafe, 'needs the markupsafe build');
   fs.rmSync(wheels.markupsafe);
