@@ -38,14 +38,48 @@ PYTHON_SH = """#!/bin/sh
 # sangam in the virtual environment {venv}: python under Node, DIR's site-packages added.
 venv={venv_q}
 if [ "$1" = "-m" ] && [ "$2" = "pip" ]; then shift 2; exec "$venv/bin/pip" "$@"; fi
-SANGAM_MOUNTS="$venv${{SANGAM_MOUNTS:+:$SANGAM_MOUNTS}}" PYTHONPATH="$venv/.sangam/site${{PYTHONPATH:+:$PYTHONPATH}}" \\
-SANGAM_VENV="$venv" PYTEST_ADDOPTS="${{PYTEST_ADDOPTS---capture=sys}}" exec {sangam_q} "$@"
+# pytest's exit status is recorded as its session ends (.sangam/site/_sangam_pytest_status.py), so a
+# failure of the interpreter's shutdown after it cannot change what the job reports.
+status=$(mktemp "$venv/.sangam/pytest-status.XXXXXX") || exit 1  # inside DIR: mounted in the runtime
+SANGAM_MOUNTS="$venv${{SANGAM_MOUNTS:+:$SANGAM_MOUNTS}}" PYTHONPATH="$venv/.sangam/site${{PYTHONPATH:+:$PYTHONPATH}}" \
+SANGAM_VENV="$venv" PYTEST_ADDOPTS="${{PYTEST_ADDOPTS---capture=sys}}" \
+PYTEST_PLUGINS="_sangam_pytest_status${{PYTEST_PLUGINS:+,$PYTEST_PLUGINS}}" SANGAM_PYTEST_STATUS="$status" \
+{sangam_q} "$@"
+rc=$?
+if [ -s "$status" ]; then
+    ran=$(cat "$status")
+    if [ "$ran" != "$rc" ]; then
+        echo "sangam venv: pytest finished with status $ran, but the interpreter then exited with $rc; reporting $ran" >&2
+        rc=$ran
+    fi
+fi
+rm -f "$status"
+exit $rc
+"""
+
+PYTEST_STATUS = """\
+# pytest plugin of the sangam venv (bin/python loads it with PYTEST_PLUGINS): writes the session's
+# exit status where bin/python reads it, in case the interpreter's shutdown fails afterwards.
+import os
+import pytest
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    path = os.environ.get("SANGAM_PYTEST_STATUS")
+    session = getattr(config, "_sangam_session", None)
+    if path and session is not None and os.path.exists(path):
+        with open(path, "w") as f:
+            f.write(str(int(session.exitstatus)))
+
+
+def pytest_sessionstart(session):
+    session.config._sangam_session = session
 """
 
 PIP_SH = """#!/bin/sh
 # pip for the virtual environment {venv}: the host's pip, choosing wheels for sangam.
 venv={venv_q}
-_PYTHON_SYSCONFIGDATA_NAME={sysconfig_name} _PYTHON_HOST_PLATFORM={host_platform} \\
 PYTHONPATH={pythonpath_q} SANGAM_VENV="$venv" PIP_DISABLE_PIP_VERSION_CHECK=1 \\
 CC={nocc_q} CXX={nocc_q} LDSHARED={nocc_q} \\
 exec "$venv/bin/host-python" -m buildtool.venv_pip "$@"
@@ -106,6 +140,7 @@ def make(venv):
     (bindir / "host-python").symlink_to(native)
     (venv / ".sangam" / "site").mkdir(parents=True)
     (venv / ".sangam" / "site" / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    (venv / ".sangam" / "site" / "_sangam_pytest_status.py").write_text(PYTEST_STATUS)
 
     r = subprocess.run([str(sangam), "-c", PROBE], capture_output=True, text=True, cwd=venv)
     if r.returncode != 0:
@@ -115,7 +150,7 @@ def make(venv):
     q = shlex.quote
     fmt = dict(venv=venv, venv_q=q(str(venv)), sangam_q=q(str(sangam)),
                sysconfig_name=crossenv.SYSCONFIG_NAME, host_platform=crossenv.HOST_PLATFORM,
-               pythonpath_q=q(f"{cross.dir / 'sysconfig'}:{REPO}"), nocc_q=q(str(venv / ".sangam" / "no-compiler")))
+               pythonpath_q=q(str(REPO)), nocc_q=q(str(venv / ".sangam" / "no-compiler")))
     for name, text in (("python", PYTHON_SH), ("pip", PIP_SH)):
         (bindir / name).write_text(text.format(**fmt))
         (bindir / name).chmod(0o755)

@@ -3,6 +3,8 @@
 pip runs unchanged except for what makes it choose for the runtime instead of the host: the wheel
 tags and the environment markers are the runtime's (.sangam/target.json, asked from sangam when the
 venv was made), and scripts are written for bin/python (sangam), not for the host interpreter.
+Build environments for sdists run on the host with CC and friends set to a command that fails
+with a message pointing at sangam-build, so only pure sdists install.
 """
 
 import json
@@ -14,9 +16,6 @@ from pathlib import Path
 def main():
     venv = Path(os.environ["SANGAM_VENV"])
     target = json.loads((venv / ".sangam" / "target.json").read_text())
-    # Scripts' #! line: pip takes the interpreter from sys.executable.
-    sys.executable = str(venv / "bin" / "python")
-
     from pip._vendor.packaging import markers, tags
     from pip._internal.utils import compatibility_tags
 
@@ -31,6 +30,10 @@ def main():
     compatibility_tags.get_supported = get_supported
     env = dict(target["markers"])
     markers.default_environment = lambda: dict(env)
+
+    # Scripts' #! line is bin/python (sangam); pip itself and its build environments stay on the host.
+    from pip._internal.operations.install import wheel as install_wheel
+    install_wheel.PipScriptMaker.executable = str(venv / "bin" / "python")
 
     from pip._internal.cli.main import main as pip_main
     return pip_main(sys.argv[1:])

@@ -223,4 +223,32 @@ test('sangam-build venv: pip installs wheels for the runtime, pytest runs with i
   assert.match(script.stdout, /1 failed, 2 passed/);
   const none = run(path.join(venv, 'bin/pytest'), ['-q', '-k', 'nothing_matches'], { cwd: tests });
   assert.equal(none.status, 5, none.all);
+  // The interpreter's shutdown failing after pytest finished does not change pytest's status.
+  const shutdown = path.join(tests, 'shutdown');
+  fs.mkdirSync(shutdown);
+  fs.writeFileSync(path.join(shutdown, 'conftest.py'), 'import atexit, os\natexit.register(lambda: os._exit(99))\n');
+  fs.writeFileSync(path.join(shutdown, 'test_fine.py'), 'def test_fine():\n    pass\n');
+  const sd = run(py, ['-m', 'pytest', '-q', 'test_fine.py'], { cwd: shutdown });
+  assert.equal(sd.status, 0, sd.all);
+  assert.match(sd.stderr, /pytest finished with status 0, but the interpreter then exited with 99; reporting 0/);
+  // Without pytest, python's own status stands.
+  assert.equal(run(py, ['-c', 'import sys; sys.exit(7)']).status, 7);
+  // A source package with C code is refused, pointing at sangam-build; a pure one installs.
+  const csrc = fs.mkdtempSync(path.join(tmp, 'csrc-'));
+  fs.writeFileSync(path.join(csrc, 'pyproject.toml'),
+    '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "withc"\nversion = "1.0"\n');
+  fs.writeFileSync(path.join(csrc, 'setup.py'), 'from setuptools import setup, Extension\nsetup(ext_modules=[Extension("withc", ["withc.c"])])\n');
+  fs.writeFileSync(path.join(csrc, 'withc.c'), 'int withc(void) { return 1; }\n');
+  const house = path.join(CACHE, 'buildtool-wheels');
+  const cpip = run(path.join(venv, 'bin/pip'), ['install', '--no-index', '--find-links', house, csrc]);
+  assert.notEqual(cpip.status, 0, cpip.all);
+  assert.match(cpip.all, /sangam venv: pip cannot compile C\/C\+\+ code for sangam; build this package's wheel with/);
+  const psrc = fs.mkdtempSync(path.join(tmp, 'psrc-'));
+  fs.writeFileSync(path.join(psrc, 'pyproject.toml'),
+    '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "purepkg"\nversion = "1.0"\n');
+  fs.writeFileSync(path.join(psrc, 'purepkg.py'), 'ANSWER = 42\n');
+  const ppip = run(path.join(venv, 'bin/pip'), ['install', '--no-index', '--find-links', house, psrc]);
+  assert.equal(ppip.status, 0, ppip.all);
+  const answer = run(py, ['-c', 'import purepkg; print(purepkg.ANSWER)'], { cwd: tests });
+  assert.equal(answer.stdout.trim(), '42', answer.all);
 });
