@@ -43,6 +43,7 @@ suite browser node --test --test-reporter=tap tests/browser/
 suite packages node --test --test-reporter=tap tests/packages/
 suite py bin/sangam tests/py/run.py
 suite packages-py node tests/packages/run-py.mjs
+suite buildtool node --test --test-reporter=tap tests/buildtool/
 suite cpython "$PY_NATIVE/bin/python3.13" tests/cpython/run.py --lib "$PY_SRC/Lib" --quick
 rm -rf "$log"
 echo

@@ -13,6 +13,8 @@ command -v firefox-esr >/dev/null || missing+=(firefox-esr)
 command -v script >/dev/null || missing+=(bsdutils)
 command -v npm >/dev/null || missing+=(npm)
 command -v clang-format-19 >/dev/null || missing+=(clang-format-19)
+# pkg-config: sangam-build's pkg-config for the wasm libraries runs it (tests/buildtool).
+command -v pkg-config >/dev/null || missing+=(pkgconf)
 if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || die "need root to apt-get install ${missing[*]}"
     log "installing test dependencies: ${missing[*]}"

@@ -207,6 +207,12 @@ function main() {
     stderr: { ...makeOutput({ write: terminalWriter(2), isatty: isTTY[2] }), winsize },
   }).then(([rt, enter]) => {
     runtime = rt;
+    // SANGAM_MOUNTS: more host folders (':'-separated) at their host paths, e.g. a venv's
+    // (sangam-build venv).
+    for (const dir of (process.env.SANGAM_MOUNTS ?? '').split(':')) {
+      const real = dir && fs.existsSync(dir) ? fs.realpathSync(dir) : '';
+      if (real && real !== cwd && !real.startsWith(cwd + path.sep)) mountNodeDir(rt, real);
+    }
     mountNodeDir(rt, cwd);
     // Files Python opens by host path: the script (its folder is sys.path[0]) and PYTHONSTARTUP.
     for (const file of [scriptArgument(), env.PYTHONSTARTUP]) {
