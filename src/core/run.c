@@ -41,8 +41,11 @@ compile_ast(PyObject *tree, PyObject *filename, const char *mode)
         return NULL;
     }
     PyObject *compile = PyDict_GetItemString(builtins, "compile"); /* borrowed */
+    /* (CPython 3.13.5's compiler corrupts the heap on some allocation failures: faults.c.) */
+    sangam_faults_hold(1);
     PyObject *code = compile ? PyObject_CallFunction(compile, "OOs", tree, filename, mode)
                              : (PyErr_SetString(PyExc_RuntimeError, "no builtin compile()"), NULL);
+    sangam_faults_hold(0);
     Py_DECREF(builtins);
     return code;
 }
