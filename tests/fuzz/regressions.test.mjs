@@ -272,3 +272,18 @@ test('fuzz seed 6: a Proxy with an endless prototype chain thrown through Python
   }
   assert.ok(caught === evil, 'the thrown value came back as itself');
 });
+
+// Fuzz seeds 14, 17, 19 and 21 (make fuzz): the same with a revoked Proxy thrown back.
+test('fuzz seeds 14, 17, 19, 21: a revoked Proxy thrown through Python comes back as itself', () => {
+  const evil = revokedProxy();
+  const f = py.runPython('lambda g: g()');
+  let caught = null;
+  try {
+    f(() => { throw evil; });
+  } catch (e) {
+    caught = e;
+  } finally {
+    f.destroy();
+  }
+  assert.ok(caught === evil, 'the thrown value came back as itself');
+});
