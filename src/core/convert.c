@@ -135,9 +135,15 @@ memo_get(ToJs *c, PyObject *obj)
 static int
 memo_put(ToJs *c, PyObject *obj, JsRef ref)
 {
+    /* The memo owns a handle of its own, released with the memo; if it cannot take it, the
+     * handle goes at once. */
+    JsRef own = sangam_h_dup(ref);
     PyObject *key = PyLong_FromVoidPtr(obj);
-    PyObject *value = key ? PyLong_FromLong(sangam_h_dup(ref)) : NULL;
+    PyObject *value = key ? PyLong_FromLong(own) : NULL;
     int rc = value ? PyDict_SetItem(c->memo, key, value) : -1;
+    if (rc < 0) {
+        sangam_h_release(own);
+    }
     Py_XDECREF(key);
     Py_XDECREF(value);
     return rc;

@@ -71,6 +71,20 @@ record_last_exception(PyObject *exc)
     Py_XDECREF(tb);
 }
 
+/* When no MemoryError can be allocated, CPython raises one static instance (its "last resort"
+ * singleton, immortal) every time. Its traceback and context would then keep the frames of
+ * every failure since, and with them the JS values their locals hold: once it has crossed to JS
+ * (its text is formatted), they are dropped. */
+static void
+forget_shared_memory_error(PyObject *exc)
+{
+    if (Py_IS_TYPE(exc, (PyTypeObject *)PyExc_MemoryError) && _Py_IsImmortal(exc)) {
+        PyException_SetTraceback(exc, Py_None);
+        PyException_SetContext(exc, NULL);
+        PyException_SetCause(exc, NULL);
+    }
+}
+
 SANGAM_EXPORT JsRef
 sangam_error_to_js(void)
 {
@@ -110,6 +124,7 @@ sangam_error_to_js(void)
     JsRef ref = sangam_h_python_error(type, message, exc);
     Py_XDECREF(text);
     Py_XDECREF(type_name);
+    forget_shared_memory_error(exc);
     Py_DECREF(exc);
     return ref;
 }

@@ -4,7 +4,22 @@
  *
  * sangam_faults_set(start, stop) wraps CPython's three allocator domains (raw, mem, obj) and the
  * glue's mallocs (sangam_glue_malloc): counting from 1 from that call, allocation n fails when
- * start <= n and (stop == 0 or n < stop). sangam_faults_clear() puts the allocators back. */
+ * start <= n and (stop == 0 or n < stop). sangam_faults_clear() puts the allocators back.
+ * Each failure calls sangam_faults_on_fail (faults.js), which hands it to the test's callback, if
+ * any (to find the C path of an allocation that fails: `new Error().stack`).
+ *
+ * CPython 3.13.5's bytecode compiler does not survive every allocation failure: some corrupt the
+ * heap (found by the sweep, reproduced natively under valgrind with _testcapi.set_nomemory):
+ *  - compile.c compiler_enter_scope does not check _PyInstructionSequence_New; the NULL sequence
+ *    is then written through (a segfault natively; wasm has no page 0, so it reads garbage
+ *    pointers there and writes through them: silent heap corruption);
+ *  - assemble.c assemble_init releases its bytes objects on failure and assemble_free releases
+ *    them again (a double free; CPython issue gh-151112, fixed after 3.13.5);
+ *  - a failed dict resize in the const cache (compile.c merge_consts_recursive, setdefault)
+ *    leaves a dict whose next resize reads past its keys (dictobject.c dictresize);
+ *  - new_compiler and a few others return NULL without an exception (SystemError).
+ * So the runtime's own compile of runPython code runs with injection held
+ * (sangam_faults_hold): allocations there neither count nor fail. */
 #include "sangam.h"
 
 #include <malloc.h>
@@ -14,15 +29,22 @@ static struct {
     long count;       /* allocations seen since sangam_faults_set */
     long start, stop; /* the range that fails */
     long failed;      /* how many did */
+    int held;         /* > 0: nothing fails or counts (sangam_faults_hold) */
     PyMemAllocatorEx raw, mem, obj;
 } faults;
 
+void sangam_faults_on_fail(long n, size_t size); /* faults.js */
+
 static int
-should_fail(void)
+should_fail(size_t size)
 {
+    if (faults.held > 0) {
+        return 0;
+    }
     long n = ++faults.count;
     if (n >= faults.start && (faults.stop == 0 || n < faults.stop)) {
         faults.failed++;
+        sangam_faults_on_fail(n, size);
         return 1;
     }
     return 0;
@@ -32,21 +54,21 @@ static void *
 hook_malloc(void *ctx, size_t size)
 {
     PyMemAllocatorEx *next = ctx;
-    return should_fail() ? NULL : next->malloc(next->ctx, size);
+    return should_fail(size) ? NULL : next->malloc(next->ctx, size);
 }
 
 static void *
 hook_calloc(void *ctx, size_t nelem, size_t elsize)
 {
     PyMemAllocatorEx *next = ctx;
-    return should_fail() ? NULL : next->calloc(next->ctx, nelem, elsize);
+    return should_fail(nelem * elsize) ? NULL : next->calloc(next->ctx, nelem, elsize);
 }
 
 static void *
 hook_realloc(void *ctx, void *ptr, size_t size)
 {
     PyMemAllocatorEx *next = ctx;
-    return should_fail() ? NULL : next->realloc(next->ctx, ptr, size);
+    return should_fail(size) ? NULL : next->realloc(next->ctx, ptr, size);
 }
 
 static void
@@ -79,6 +101,14 @@ sangam_faults_set(long start, long stop)
     faults.stop = stop;
 }
 
+/* Holds injection (on != 0) or ends one hold (on == 0), for code CPython cannot fail in safely
+ * (see the top of this file). Holds nest. */
+void
+sangam_faults_hold(int on)
+{
+    faults.held += on ? 1 : -1;
+}
+
 /* Puts the allocators back; returns how many allocations failed since sangam_faults_set. */
 SANGAM_EXPORT long
 sangam_faults_clear(void)
@@ -103,7 +133,7 @@ sangam_faults_count(void)
 SANGAM_EXPORT void *
 sangam_glue_malloc(size_t size)
 {
-    if (faults.installed && should_fail()) {
+    if (faults.installed && should_fail(size)) {
         return NULL;
     }
     return malloc(size);

@@ -12,13 +12,30 @@ addToLibrary({
       return ptr;
     },
     // Test switch: allocations start <= n < stop (stop 0: all from start), counted from this
-    // call, fail; clear() ends it and returns how many failed.
-    set: (start, stop = 0) => _sangam_faults_set(start, stop),
-    clear: () => _sangam_faults_clear(),
+    // call, fail; clear() ends it and returns how many failed. onFail(n, size), if given, is
+    // called at each failing allocation, inside it (its `new Error().stack` is the C path).
+    onFail: null,
+    set: (start, stop = 0, onFail = null) => {
+      Alloc.onFail = onFail;
+      _sangam_faults_set(start, stop);
+    },
+    clear: () => {
+      Alloc.onFail = null;
+      return _sangam_faults_clear();
+    },
     count: () => _sangam_faults_count(),
     // Wasm memory: malloc's bytes in use, and the memory's size.
     inUse: () => _sangam_heap_in_use(),
     memorySize: () => HEAP8.length,
+  },
+  // (Called by faults.c; nothing thrown by the callback reaches C.)
+  sangam_faults_on_fail__deps: ['$Alloc'],
+  sangam_faults_on_fail: (n, size) => {
+    try {
+      Alloc.onFail?.(n, size);
+    } catch (e) {
+      console.error('Alloc.onFail threw:', e);
+    }
   },
   $Alloc__deps: ['sangam_glue_malloc', 'sangam_faults_set', 'sangam_faults_clear',
     'sangam_faults_count', 'sangam_heap_in_use', '$lengthBytesUTF8', '$stringToUTF8'],

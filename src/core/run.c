@@ -40,10 +40,20 @@ compile_ast(PyObject *tree, PyObject *filename, const char *mode)
     if (builtins == NULL) {
         return NULL;
     }
-    PyObject *compile = PyDict_GetItemString(builtins, "compile"); /* borrowed */
-    PyObject *code = compile ? PyObject_CallFunction(compile, "OOs", tree, filename, mode)
-                             : (PyErr_SetString(PyExc_RuntimeError, "no builtin compile()"), NULL);
+    PyObject *compile = NULL;
+    int found = PyDict_GetItemStringRef(builtins, "compile", &compile);
     Py_DECREF(builtins);
+    if (found <= 0) {
+        if (found == 0) {
+            PyErr_SetString(PyExc_RuntimeError, "no builtin compile()");
+        }
+        return NULL;
+    }
+    /* (CPython 3.13.5's compiler corrupts the heap on some allocation failures: faults.c.) */
+    sangam_faults_hold(1);
+    PyObject *code = PyObject_CallFunction(compile, "OOs", tree, filename, mode);
+    sangam_faults_hold(0);
+    Py_DECREF(compile);
     return code;
 }
 
@@ -84,6 +94,11 @@ run_code(const char *source, const char *filename, PyObject *globals, PyObject *
     flags.cf_flags = PyCF_ONLY_AST;
 
     tree = Py_CompileStringExFlags(source, filename, Py_file_input, &flags, -1);
+    if (tree == NULL && !PyErr_Occurred()) {
+        /* CPython 3.13.5's tokenizer fails to allocate its state (tok_new, translate_newlines)
+         * without setting an exception: that is running out of memory. */
+        PyErr_NoMemory();
+    }
     if (tree == NULL || (fname = PyUnicode_DecodeFSDefault(filename)) == NULL ||
         remember_source(source, fname) < 0) {
         goto done;

@@ -114,10 +114,18 @@ const fuzzToPy = (v, opts) => {
 
 // A JS error is acceptable when it is a Python error (PythonError) or an error of JS's own from
 // the operation or the hostile value; never a FatalError or a runtime in the dead state.
+// (instanceof itself throws for a thrown hostile value: a Proxy with an endless prototype chain.)
+const isA = (e, C) => {
+  try {
+    return e instanceof C;
+  } catch {
+    return false;
+  }
+};
 function checkError(py, e, where) {
-  assert.equal(py.isDead, false, `${where}: the runtime died: ${describe(e)}: ${e instanceof Error ? e.message : ''}`);
-  if (e instanceof py.FatalError) assert.fail(`${where}: FatalError: ${e.message}`);
-  if (e instanceof py.PythonError) {
+  assert.equal(py.isDead, false, `${where}: the runtime died: ${describe(e)}: ${isA(e, Error) ? e.message : ''}`);
+  if (isA(e, py.FatalError)) assert.fail(`${where}: FatalError: ${e.message}`);
+  if (isA(e, py.PythonError)) {
     // The Python errors of JsProxy/PyProxy operations never include these:
     assert.doesNotMatch(e.message, /SystemError|error return without exception set|sangam internal error/,
       `${where}: ${e.message}`);
