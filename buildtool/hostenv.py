@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from .crossenv import cache_dir
+from .sdist import sha256_file
 
 HERE = Path(__file__).resolve().parent
 REQUIREMENTS = HERE / "host-requirements.txt"
@@ -35,14 +36,6 @@ def pinned():
         req, _, h = line.partition(" --hash=sha256:")
         out.append((req, h.strip()))
     return out
-
-
-def _sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def wheelhouse_dir():
@@ -66,7 +59,7 @@ def ensure_wheelhouse(python, log=print):
     wanted = {h for _, h in pins}
     have = {}
     for f in sorted(d.glob("*.whl")):
-        h = _sha256(f)
+        h = sha256_file(f)
         if h not in wanted:
             raise HostEnvError(f"{f}: sha256 {h} is not pinned in {REQUIREMENTS} "
                                "(tampered or stray file; delete it to download again)")
@@ -85,7 +78,7 @@ def ensure_wheelhouse(python, log=print):
                 raise HostEnvError(f"could not download the pinned host wheels of {REQUIREMENTS} "
                                    "(pip's message above names the file)")
             for f in (Path(tmp) / "out").glob("*.whl"):
-                h = _sha256(f)
+                h = sha256_file(f)
                 if h not in wanted:
                     raise HostEnvError(f"{f.name}: sha256 {h} is not pinned in {REQUIREMENTS}")
                 shutil.move(str(f), d / f.name)

@@ -101,7 +101,16 @@ sangam_main(int argc, char **argv, int c_recursion_budget)
         return 1;
     }
     limit_c_recursion(c_recursion_budget);
-    PyObject *startup = sangam_ffi_start() == 0 ? PyImport_ImportModule("pyodide._startup") : NULL;
+    return sangam_run_command_line(sangam_ffi_start() == 0);
+}
+
+/* The end of a command line's start-up, from Python's or from a snapshot's: pyodide._startup's
+ * command-line hooks, then CPython's own main. `ready` is 0 when the caller's part failed with
+ * an exception set. */
+int
+sangam_run_command_line(int ready)
+{
+    PyObject *startup = ready ? PyImport_ImportModule("pyodide._startup") : NULL;
     PyObject *r = startup ? PyObject_CallMethod(startup, "command_line", NULL) : NULL;
     Py_XDECREF(startup);
     if (r == NULL) {

@@ -45,6 +45,7 @@ SANGAM_EXPORT const char *sangam_init(int argc, char **argv, int c_recursion_bud
 SANGAM_EXPORT int sangam_main(int argc, char **argv, int c_recursion_budget);
 SANGAM_EXPORT int sangam_snapshot_restored(int c_recursion_budget); /* snapshot.c */
 SANGAM_EXPORT int sangam_snapshot_main(int argc, char **argv);      /* snapshot.c */
+int sangam_run_command_line(int ready); /* main.c: pyodide._startup's hooks, then Py_RunMain */
 SANGAM_EXPORT JsRef sangam_run(const char *code, const char *filename, PyObject *globals,
                                PyObject *locals);
 SANGAM_EXPORT void sangam_set_interrupt_handling(int on);

@@ -57,13 +57,5 @@ sangam_snapshot_main(int argc, char **argv)
             failed = PySequence_DelItem(path, 0) < 0;
         }
     }
-    PyObject *startup = failed ? NULL : PyImport_ImportModule("pyodide._startup");
-    PyObject *r = startup ? PyObject_CallMethod(startup, "command_line", NULL) : NULL;
-    Py_XDECREF(startup);
-    if (r == NULL) {
-        PyErr_Print();
-        return 1;
-    }
-    Py_DECREF(r);
-    return Py_RunMain();
+    return sangam_run_command_line(!failed);
 }

@@ -3,30 +3,15 @@
 // throw(GeneratorExit) on a JS generator, which JS objects are mappings, and as_py_json().
 import { before, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { test, load, checkLeaks, dedent, pycall, isSangam, isPyodide } from './impl.mjs';
+import { test, load, checkLeaks, dedent, pycall, answer as answerIn, toJsOnce, isSangam, isPyodide } from './impl.mjs';
 
 let py;
 before(async () => {
   py = await load();
 });
 checkLeaks(beforeEach, afterEach, () => py);
+const answer = (src) => answerIn(py, src);
 
-// Runs Python (async allowed) in a namespace of its own that leaves its answer in `r`; returns r
-// converted to JS. The namespace is cleared afterwards.
-async function answer(src) {
-  const ns = py.runPython('{"__builtins__": __builtins__}');
-  try {
-    const r = await py.runPythonAsync(dedent(src) + 'r', { globals: ns });
-    try {
-      return r?.toJs ? r.toJs() : r;
-    } finally {
-      r?.destroy?.();
-    }
-  } finally {
-    pycall(py, 'lambda ns: ns.clear()', ns);
-    ns.destroy();
-  }
-}
 
 // ---- bind_sig: Json, Annotated, Optional, Future
 
@@ -276,13 +261,7 @@ test('callWithOptions({promising: true}) returns a Promise (sangam: of the resul
   }
 });
 
-function js(proxy) {
-  try {
-    return proxy.toJs();
-  } finally {
-    proxy.destroy();
-  }
-}
+const js = toJsOnce;
 
 test('unpackArchive takes Pyodide\'s options (calculateDynlibs is accepted and returns nothing); a non-buffer is a TypeError', () => {
   const zip = py.runPython(`

@@ -4,7 +4,7 @@
 // a failed task, wrong-way conversions, jsnull in json, coroutines called from JS, `import *` of
 // JS modules, sys.path, non-dict mappings, and the error texts code matches on.
 import { before, beforeEach, afterEach } from 'node:test';
-import { test } from './impl.mjs';
+import { test, toJsOnce } from './impl.mjs';
 import assert from 'node:assert/strict';
 import { load, checkLeaks, run, dedent, pycall, stderr, isSangam, isPyodide } from './impl.mjs';
 
@@ -33,14 +33,7 @@ function answer(src) {
 
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// A PyProxy result converted to JS, and destroyed.
-function js(proxy) {
-  try {
-    return proxy.toJs();
-  } finally {
-    proxy.destroy();
-  }
-}
+const js = toJsOnce;
 
 // ---- getBuffer
 

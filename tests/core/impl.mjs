@@ -134,6 +134,32 @@ export function pycall(py, src, ...args) {
 
 // Python the FFI test files start with: `js`, pyodide.ffi's names, and raises(f, *a, **k), the name
 // of the exception f(*a, **k) raises (None if it returns).
+// Runs Python (async allowed, after `pre`) in a namespace of its own that leaves its answer in
+// `r`; returns r converted to JS. The namespace is cleared afterwards.
+export async function answer(py, src, pre = '') {
+  const ns = py.runPython('{"__builtins__": __builtins__}');
+  try {
+    const r = await py.runPythonAsync(pre + dedent(src) + 'r', { globals: ns });
+    try {
+      return r?.toJs ? r.toJs() : r;
+    } finally {
+      r?.destroy?.();
+    }
+  } finally {
+    pycall(py, 'lambda ns: ns.clear()', ns);
+    ns.destroy();
+  }
+}
+
+// A PyProxy result converted to JS, and destroyed.
+export function toJsOnce(proxy) {
+  try {
+    return proxy.toJs();
+  } finally {
+    proxy.destroy();
+  }
+}
+
 export const PRELUDE = `
 import js
 from pyodide.ffi import *

@@ -4,29 +4,15 @@
 import { before, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { test, load, checkLeaks, dedent, pycall, testsDir, isSangam } from './impl.mjs';
+import { test, load, checkLeaks, dedent, pycall, answer as answerIn, toJsOnce, testsDir, isSangam } from './impl.mjs';
 
 let py;
 before(async () => {
   py = await load();
 });
 checkLeaks(beforeEach, afterEach, () => py);
+const answer = (src) => answerIn(py, src, PRE);
 
-// Runs Python in a namespace of its own that leaves its answer in `r`; returns r converted to JS.
-async function answer(src) {
-  const ns = py.runPython('{"__builtins__": __builtins__}');
-  try {
-    const r = await py.runPythonAsync(PRE + dedent(src) + 'r', { globals: ns });
-    try {
-      return r?.toJs ? r.toJs() : r;
-    } finally {
-      r?.destroy?.();
-    }
-  } finally {
-    pycall(py, 'lambda ns: ns.clear()', ns);
-    ns.destroy();
-  }
-}
 
 // t(f): f()'s value, or the name of the exception it raises.
 const PRE = `from pyodide.code import run_js

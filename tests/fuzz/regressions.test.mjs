@@ -257,33 +257,25 @@ test('fuzz seed 1: JsGenerator.throw of a non-exception is a TypeError, as for a
   assert.equal(pyOutcome('v.throw(ValueError("x"))', gen()), 'EXC ValueError: x');
 });
 
+// Throws `evil` from JS through a Python call; it must come back to JS as itself.
+function throwsBackAsItself(evil) {
+  const f = py.runPython('lambda g: g()');
+  let caught = null;
+  try {
+    f(() => { throw evil; });
+  } catch (e) {
+    caught = e;
+  } finally {
+    f.destroy();
+  }
+  assert.ok(caught === evil, 'the thrown value came back as itself');
+}
+
 // Fuzz seed 6 (make fuzz): an operation threw a hostile value back to JS, and `instanceof` on it
 // threw in the fuzzer's own check. The runtime was fine; the value must come back as itself.
-test('fuzz seed 6: a Proxy with an endless prototype chain thrown through Python comes back as itself', () => {
-  const evil = endlessPrototypes();
-  const f = py.runPython('lambda g: g()');
-  let caught = null;
-  try {
-    f(() => { throw evil; });
-  } catch (e) {
-    caught = e;
-  } finally {
-    f.destroy();
-  }
-  assert.ok(caught === evil, 'the thrown value came back as itself');
-});
+test('fuzz seed 6: a Proxy with an endless prototype chain thrown through Python comes back as itself',
+  () => throwsBackAsItself(endlessPrototypes()));
 
 // Fuzz seeds 14, 17, 19 and 21 (make fuzz): the same with a revoked Proxy thrown back.
-test('fuzz seeds 14, 17, 19, 21: a revoked Proxy thrown through Python comes back as itself', () => {
-  const evil = revokedProxy();
-  const f = py.runPython('lambda g: g()');
-  let caught = null;
-  try {
-    f(() => { throw evil; });
-  } catch (e) {
-    caught = e;
-  } finally {
-    f.destroy();
-  }
-  assert.ok(caught === evil, 'the thrown value came back as itself');
-});
+test('fuzz seeds 14, 17, 19, 21: a revoked Proxy thrown through Python comes back as itself',
+  () => throwsBackAsItself(revokedProxy()));
