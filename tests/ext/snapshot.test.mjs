@@ -7,23 +7,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadPyodide } from '../../dist/sangam.mjs';
+import { buildSideModule, SUFFIX } from './side-module.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const HERE = new URL('.', import.meta.url).pathname;
-const EM_ENV = /EM_ENV := (.*)/.exec(fs.readFileSync(path.join(ROOT, 'build/paths.mk'), 'utf8'))[1];
-const INCLUDE = path.join(ROOT, 'dist/include/python3.13');
-const CFLAGS = '-O2 -fPIC -fwasm-exceptions -sSUPPORT_LONGJMP=wasm';
-const LDSHARED = 'emcc -shared -sSIDE_MODULE=1 -sWASM_BIGINT -fwasm-exceptions -sSUPPORT_LONGJMP=wasm';
-const SUFFIX = '.cpython-313-wasm32-emscripten.so';
 const SITE = '/lib/python3.13/site-packages';
 const quiet = { stdout: () => {}, stderr: () => {} };
 
-function build(dir, name, source, compiler = 'emcc') {
-  const sh = (cmd) => execFileSync('bash', ['-c', `source ${EM_ENV} && ${cmd}`], { cwd: dir, stdio: 'pipe' });
-  sh(`${compiler} ${CFLAGS} -I${INCLUDE} -c ${path.join(HERE, source)} -o ${name}.o`);
-  sh(`${compiler === 'em++' ? LDSHARED.replace(/^emcc/, 'em++') : LDSHARED} ${name}.o -o ${name}${SUFFIX}`);
-  return fs.readFileSync(path.join(dir, name + SUFFIX));
-}
+const build = (dir, name, source, compiler) => fs.readFileSync(buildSideModule(dir, name, source, compiler));
 
 let libs;
 let snapshot;

@@ -5,22 +5,10 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { buildSideModule } from '../ext/side-module.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const EXT = path.join(ROOT, 'tests/ext');
-const SUFFIX = '.cpython-313-wasm32-emscripten.so';
-
-function sh(cmd, cwd) {
-  const emEnv = /EM_ENV := (.*)/.exec(fs.readFileSync(path.join(ROOT, 'build/paths.mk'), 'utf8'))[1];
-  return execFileSync('bash', ['-c', `source ${emEnv} && ${cmd}`], { cwd, encoding: 'utf8', stdio: 'pipe' });
-}
-
-function build(dir, name, source, compiler = 'emcc') {
-  const include = path.join(ROOT, 'dist/include/python3.13');
-  sh(`${compiler} -O2 -fPIC -fwasm-exceptions -sSUPPORT_LONGJMP=wasm -I${include} -c ${path.join(EXT, source)} -o ${name}.o`, dir);
-  sh(`${compiler} -shared -sSIDE_MODULE=1 -sWASM_BIGINT -fwasm-exceptions -sSUPPORT_LONGJMP=wasm ${name}.o -o ${name}${SUFFIX}`, dir);
-  return path.join(dir, name + SUFFIX);
-}
+const build = buildSideModule;
 
 // Writes the two wheels into `outDir`; returns their paths.
 export function buildExtWheels(outDir) {
