@@ -4,7 +4,7 @@
 // a failed task, wrong-way conversions, jsnull in json, coroutines called from JS, `import *` of
 // JS modules, sys.path, non-dict mappings, and the error texts code matches on.
 import { before, beforeEach, afterEach } from 'node:test';
-import { test, toJsOnce } from './impl.mjs';
+import { test, toJsOnce, answerSync } from './impl.mjs';
 import assert from 'node:assert/strict';
 import { load, checkLeaks, run, dedent, pycall, stderr, isSangam, isPyodide } from './impl.mjs';
 
@@ -14,22 +14,7 @@ before(async () => {
 });
 checkLeaks(beforeEach, afterEach, () => py);
 
-// Runs Python in a namespace of its own that leaves its answer in `r`; returns r converted to JS
-// (the namespace and what it holds are released afterwards).
-function answer(src) {
-  const ns = py.runPython('{"__builtins__": __builtins__}');
-  try {
-    const r = py.runPython(dedent(src) + 'r', { globals: ns });
-    try {
-      return r?.toJs ? r.toJs() : r;
-    } finally {
-      r?.destroy?.();
-    }
-  } finally {
-    pycall(py, 'lambda ns: ns.clear()', ns);
-    ns.destroy();
-  }
-}
+const answer = (src) => answerSync(py, src);
 
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -132,24 +132,40 @@ export function pycall(py, src, ...args) {
   }
 }
 
-// Python the FFI test files start with: `js`, pyodide.ffi's names, and raises(f, *a, **k), the name
-// of the exception f(*a, **k) raises (None if it returns).
-// Runs Python (async allowed, after `pre`) in a namespace of its own that leaves its answer in
-// `r`; returns r converted to JS. The namespace is cleared afterwards.
-export async function answer(py, src, pre = '') {
+// Runs Python (after `pre`) in a namespace of its own that leaves its answer in `r`; returns r
+// converted to JS. The namespace and what it holds are released afterwards. answer() allows
+// top-level await (runPythonAsync); answerSync() runs it with runPython.
+function inNamespace(py, src, pre, run) {
   const ns = py.runPython('{"__builtins__": __builtins__}');
-  try {
-    const r = await py.runPythonAsync(pre + dedent(src) + 'r', { globals: ns });
+  const done = () => {
+    pycall(py, 'lambda ns: ns.clear()', ns);
+    ns.destroy();
+  };
+  const convert = (r) => {
     try {
       return r?.toJs ? r.toJs() : r;
     } finally {
       r?.destroy?.();
     }
-  } finally {
-    pycall(py, 'lambda ns: ns.clear()', ns);
-    ns.destroy();
+  };
+  let result;
+  try {
+    result = run(pre + dedent(src) + 'r', { globals: ns });
+  } catch (e) {
+    done();
+    throw e;
   }
+  if (!(result instanceof Promise)) {
+    try {
+      return convert(result);
+    } finally {
+      done();
+    }
+  }
+  return result.then(convert).finally(done);
 }
+export const answer = (py, src, pre = '') => inNamespace(py, src, pre, (code, o) => py.runPythonAsync(code, o));
+export const answerSync = (py, src, pre = '') => inNamespace(py, src, pre, (code, o) => py.runPython(code, o));
 
 // A PyProxy result converted to JS, and destroyed.
 export function toJsOnce(proxy) {
@@ -160,6 +176,8 @@ export function toJsOnce(proxy) {
   }
 }
 
+// Python the FFI test files start with: `js`, pyodide.ffi's names, and raises(f, *a, **k), the name
+// of the exception f(*a, **k) raises (None if it returns).
 export const PRELUDE = `
 import js
 from pyodide.ffi import *
