@@ -3,6 +3,7 @@
 #   make test       build, then run the test suites
 #   make bench      benchmarks against native CPython and Pyodide
 #   make test-cpython   CPython's full regression suite inside the runtime
+#   make docs       sangam's documentation site, dist/docs/ (its examples run in the page)
 
 SHELL := /bin/bash
 # sangam's version: the one place it is written. C gets it as SANGAM_VERSION (pyodide.__version__),
@@ -13,7 +14,7 @@ BUILD := build
 DIST := dist
 NODE := node
 
-.PHONY: all npm test test-cpython test-cpython-quick bench format clean fuzz soak fault-sweep
+.PHONY: all npm docs test test-cpython test-cpython-quick bench format clean fuzz soak fault-sweep
 all: $(DIST)/.stamp $(DIST)/console.html $(DIST)/sangam.snapshot
 
 # Cached external builds; re-run whenever the recipes or the manifest change.
@@ -104,6 +105,12 @@ $(DIST)/console.html: $(CONSOLE_SRC) src/console/node_modules/.package-lock.json
 # The npm package `sangam` (src/npm/): dist/sangam-$(VERSION).tgz.
 npm: all
 	tools/npm-pack.sh $(VERSION)
+
+# sangam's documentation site (docs/), built with the try_examples extension (sphinxext/) and the
+# Sphinx and numpydoc pinned in sphinxext/requirements.txt (tools/docs-venv.sh): dist/docs/.
+docs: all
+	$$(tools/docs-venv.sh) -m sphinx -q -W -b html docs $(DIST)/docs
+	@echo "dist/docs/index.html (serve it: bin/sangam-serve $(DIST)/docs)"
 
 test: all
 	tools/test-deps.sh

@@ -39,6 +39,7 @@ suite core-snapshot env SANGAM_FFI_IMPL=sangam-snapshot node --test --test-repor
 suite robustness node --test --test-reporter=tap tests/fuzz/
 suite npm node --test --test-reporter=tap tests/npm/
 suite console node --test --test-reporter=tap tests/console/
+suite docs node --test --test-reporter=tap tests/docs/
 suite browser node --test --test-reporter=tap tests/browser/
 suite packages node --test --test-reporter=tap tests/packages/
 suite py bin/sangam tests/py/run.py

@@ -23,8 +23,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # Exactly what the lock files pin, whenever node_modules is missing or older than the lock file:
-# TypeScript (tests/js), and the Deno and Bun binaries the npm package runs in (tests/npm).
-for js in "$REPO_DIR/tests/js" "$REPO_DIR/tests/npm"; do
+# TypeScript (tests/js), the Deno and Bun binaries the npm package runs in (tests/npm), and
+# playwright-core (tests/docs).
+for js in "$REPO_DIR/tests/js" "$REPO_DIR/tests/npm" "$REPO_DIR/tests/docs"; do
     if [ ! -f "$js/node_modules/.package-lock.json" ] || [ "$js/package-lock.json" -nt "$js/node_modules/.package-lock.json" ]; then
         log "installing test dependencies from npm into ${js#$REPO_DIR/}/node_modules"
         (cd "$js" && npm ci --no-audit --no-fund --silent) >&2

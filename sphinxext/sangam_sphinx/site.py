@@ -11,10 +11,9 @@ from pathlib import Path
 from sphinx.errors import ExtensionError
 
 STATIC = Path(__file__).parent / "static"
-# dist/'s files the browser loads (not the typings, the CommonJS entry, the headers or the console).
-RUNTIME_SUFFIXES = (".mjs", ".wasm", ".zip", ".snapshot")
-# The files of the runtime a first run fetches: the ones to count in the toolbar's note.
-RUNTIME_DOWNLOADS = (".wasm", ".zip", ".snapshot", ".mjs")
+# dist/'s files a page loads: the JS modules, the wasm and the standard library (not the typings,
+# the CommonJS entry, the headers, the console, or the memory snapshot, which only Node starts from).
+RUNTIME_SUFFIXES = (".mjs", ".wasm", ".zip")
 WORKER_FILES = ("worker.mjs", "runner.py")
 OUT = "_sangam"
 
@@ -54,7 +53,7 @@ def _lock(app):
 
 def download_size(app, imports):
     """(runtime bytes, [(package, bytes)]) for a first run of examples that import `imports`."""
-    runtime = sum(f.stat().st_size for f in _runtime_files(dist_dir(app)) if f.suffix in RUNTIME_DOWNLOADS)
+    runtime = sum(f.stat().st_size for f in _runtime_files(dist_dir(app)))
     d, lock = _lock(app)
     packages = lock.get("packages", {})
     by_import = {imp: key for key, p in packages.items() for imp in p.get("imports", [])}
