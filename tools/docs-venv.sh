@@ -2,11 +2,11 @@
 # tools/docs-venv.sh [PYTHON]: a venv with the documentation tools pinned in sphinxext/requirements.txt
 # (Sphinx, numpydoc), installed with pip --require-hashes, in $SANGAM_CACHE/docs-venv-<key> (keyed by
 # the list and the interpreter). PYTHON defaults to the cache's native CPython 3.13 (build/paths.mk's
-# PY_NATIVE). Prints the venv's python. A file whose sha256 is not pinned stops pip with its name.
+# PY_NATIVE; or $SANGAM_DOCS_PYTHON). Prints the venv's python. A file whose sha256 is not pinned stops pip with its name.
 source "$(dirname "$0")/lib.sh"
 
 LIST=$REPO_DIR/sphinxext/requirements.txt
-PYTHON=${1:-}
+PYTHON=${1:-${SANGAM_DOCS_PYTHON:-}}
 if [ -z "$PYTHON" ]; then
     [ -f "$REPO_DIR/build/paths.mk" ] || die "no build/paths.mk: run make first (or pass a Python)"
     PYTHON=$(sed -n 's/^PY_NATIVE := //p' "$REPO_DIR/build/paths.mk")/bin/python3.13

@@ -56,6 +56,7 @@ def setup(app):
     app.add_config_value("sangam_dist", None, "html")
     app.add_config_value("sangam_packages", None, "html")
     app.add_directive("try_examples", TryExamples)
+    app.add_directive("sangam-plot-source", PlotSource)
     app.connect("config-inited", _config_inited)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", site.copy_site)

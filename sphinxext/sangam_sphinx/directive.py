@@ -35,6 +35,12 @@ def _mb(n):
     return f"{n / 1e6:.1f} MB"
 
 
+def _raw_source(block):
+    """The block's text as written, for the cell: Sphinx's trim_doctest_flags later removes
+    ``# doctest:`` comments and ``<BLANKLINE>`` from what the page shows."""
+    return nodes.raw("", f'<textarea class="sangam-doctest" hidden>{html.escape(block.astext())}</textarea>', format="html")
+
+
 def _plot_blocks(lines, have_plot):
     """The content with each ``.. plot::`` block's code added after it as a cell."""
     out, i = [], 0
@@ -52,15 +58,17 @@ def _plot_blocks(lines, have_plot):
         if have_plot:
             out.extend(lines[i:j])
         if code:
-            out += ["", ".. container:: sangam-plot-source" + ("" if have_plot else " sangam-shown"), "", "   ::", ""]
-            out += ["      " + l.strip("\n") if l.strip() else "" for l in body] + [""]
+            # The code again, for the cell (PlotSource below), shown only once the section runs.
+            out += ["", ".. sangam-plot-source::", "   :hidden:" if have_plot else "", ""]
+            out += ["   " + l.strip("\n") if l.strip() else "" for l in body] + [""]
         i = j
     return out
 
 
 class PlotSource(Directive):
-    """``.. plot::`` where matplotlib's plot_directive is not loaded: its code, kept as a block that
-    try_examples runs as a cell (no figure is drawn at build time)."""
+    """A ``.. plot::``'s code, kept as a block that try_examples runs as a cell: ``.. plot::`` itself
+    where matplotlib's plot_directive is not loaded (no figure is drawn at build time), and, as
+    ``.. sangam-plot-source:: :hidden:``, the copy try_examples adds after a real plot."""
 
     has_content = True
     optional_arguments = 1
@@ -68,9 +76,11 @@ class PlotSource(Directive):
     option_spec = type("AnyOption", (dict,), {"__missing__": lambda self, key: directives.unchanged})()
 
     def run(self):
-        box = nodes.container(classes=["sangam-plot-source", "sangam-shown"])
+        shown = "hidden" not in self.options
+        box = nodes.container(classes=["sangam-plot-source"] + (["sangam-shown"] if shown else []))
         code = "\n".join(line for line in self.content if not re.match(r":[\w-]+:", line))
-        box += nodes.literal_block(code, code)
+        block = nodes.literal_block(code, code)
+        box += [block, _raw_source(block)]
         return [box]
 
 
@@ -111,6 +121,8 @@ class TryExamples(Directive):
         box += nodes.raw("", toolbar, format="html")
         source = self.content.source(0) if self.content else ""
         self.state.nested_parse(StringList(lines, source=source), self.content_offset, box)
-        for block in box.findall(nodes.doctest_block):
-            block["classes"].append("sangam-cell")
+        for block in list(box.findall(nodes.doctest_block)):
+            cell = nodes.container(classes=["sangam-cell"])
+            block.replace_self(cell)
+            cell += [block, _raw_source(block)]
         return [box]

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
-export const DIST = path.join(ROOT, 'dist');
+// SANGAM_DIST: another build to test (default: dist/).
+export const DIST = process.env.SANGAM_DIST ?? path.join(ROOT, 'dist');
 
 let python = null;
 export function docsPython() {

@@ -127,7 +127,7 @@ test('cross-origin isolated: run, verdicts, edit, shared state, interrupt, reset
     assert.deepEqual((await x.results(2)).map((r) => [r.verdict, r.got]), [['ran', '30\n']]);
     // Reset empties the namespace (and runs the preamble again).
     await x.page.locator('.sangam-reset').click();
-    await x.edit(2, '>>> numbers\nTraceback (most recent call last):\nNameError: name \'numbers\' is not defined\n>>> nx.__name__\n\'networkx\'');
+    await x.edit(2, '>>> total\nTraceback (most recent call last):\nNameError: name \'total\' is not defined\n>>> nx.__name__\n\'networkx\'');
     assert.deepEqual((await x.results(2)).map((r) => r.verdict), ['match', 'match']);
     // A parse error of doctest's is reported and the interpreter goes on.
     await x.edit(2, '>>>1');

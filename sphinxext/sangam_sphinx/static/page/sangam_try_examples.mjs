@@ -48,7 +48,12 @@ function onMessage(msg) {
       break;
     case 'status': setStatus(msg.text); break;
     case 'stderr': console.warn(msg.text); break;
-    case 'fatal': setStatus(`The interpreter failed: ${msg.text}`); break;
+    case 'fatal':
+      // (Kept in view: a failed preamble or start-up explains every later error.)
+      for (const bar of document.querySelectorAll('.sangam-active .sangam-toolbar')) {
+        bar.after(el('pre', 'sangam-error', `The interpreter failed: ${msg.text}`));
+      }
+      break;
     case 'result':
       if (timings.click !== null && timings.firstResult === null) timings.firstResult = performance.now();
       if (box) showResult(box, msg);
@@ -157,7 +162,8 @@ function reset() {
 }
 
 function makeCell(block) {
-  const text = block.querySelector('pre')?.textContent ?? block.textContent;
+  // The text as written (the page shows it without doctest's flags and <BLANKLINE>).
+  const text = block.querySelector('textarea.sangam-doctest')?.value ?? block.querySelector('pre')?.textContent ?? '';
   const box = el('div', 'sangam-cell-box');
   const area = el('textarea', 'sangam-code');
   area.value = text.replace(/\n+$/, '');
