@@ -43,14 +43,16 @@ test('the site carries the runtime, the wheel and its lock; Examples sections ge
     'pyodide-lock.json', path.basename(networkx())]) {
     assert.ok(fs.existsSync(path.join(site, '_sangam', f)), `_sangam/${f}`);
   }
-  // global_enable_try_examples wrapped numpydoc's Examples sections: shortest_path's, and the two on
-  // the classic page, with the global button text and the size of what the first run downloads.
+  // global_enable_try_examples wrapped numpydoc's Examples sections (shortest_path's; on the classic
+  // page complete_graph's, path_graph has none), with the global button text and the size of what
+  // the first run downloads.
   assert.equal(read('paths.html').match(/class="sangam-try-examples/g).length, 1);
-  assert.equal(read('classic.html').match(/class="sangam-try-examples/g).length, 2);
+  assert.equal(read('classic.html').match(/class="sangam-try-examples/g).length, 1);
   assert.match(read('paths.html'), /<button type="button" class="sangam-try">Try it in your browser!<\/button>/);
   assert.match(read('paths.html'), /The first run downloads [\d.]+ MB \(Python [\d.]+ MB, networkx [\d.]+ MB\)/);
   // `.. plot::` content is kept (as a block the examples can run; no plot_directive here).
-  assert.match(read('classic.html'), /sangam-plot-source[^]*nx<\/span><span class="o">\.<\/span><span class="n">draw/);
+  assert.equal(read('classic.html').match(/class="sangam-plot-source/g).length, 2);
+  assert.match(read('classic.html'), /<textarea class="sangam-doctest" hidden>&gt;&gt;&gt; nx.draw\(nx.complete_graph\(5\)\)<\/textarea>/);
   // The page script only on pages that have examples.
   assert.doesNotMatch(read('genindex.html'), /sangam_try_examples/);
   // The payload the extension adds, beside the runtime and wheels.
