@@ -86,7 +86,7 @@ class PlotSource(Directive):
 
 class TryExamples(Directive):
     has_content = True
-    # jupyterlite-sphinx's options; min_height and toolbar are accepted and have nothing to size.
+    # jupyterlite-sphinx's options; theme, min_height and toolbar are accepted and have nothing to do.
     option_spec = {
         "button_text": directives.unchanged,
         "warning_text": directives.unchanged,
@@ -100,7 +100,9 @@ class TryExamples(Directive):
         config = self.state.document.settings.env.config
         button = self.options.get("button_text") or config.try_examples_global_button_text or "Try it in your browser!"
         warning = self.options.get("warning_text", config.try_examples_global_warning_text)
-        theme = self.options.get("example_class") or self.options.get("theme") or config.try_examples_global_theme
+        # (jupyterlite-sphinx's theme names a JupyterLite theme; here the cells take the page's own
+        # colours, light or dark, so it is accepted and has nothing to choose.)
+        css_class = self.options.get("example_class")
 
         lines = list(self.content)
         plot = directives.directive("plot", self.state.memo.language, self.state.document)[0]
@@ -108,7 +110,7 @@ class TryExamples(Directive):
         if plot is not PlotSource and any(l.strip().startswith(".. plot::") for l in lines):
             lines = _plot_blocks(lines, have_plot)
 
-        box = nodes.container(classes=["sangam-try-examples"] + ([theme] if theme else []))
+        box = nodes.container(classes=["sangam-try-examples"] + ([css_class] if css_class else []))
         preamble = (config.try_examples_preamble or "").splitlines()
         runtime, packages = site.download_size(self.state.document.settings.env.app, _imports(lines + preamble))
         parts = [f"Python {_mb(runtime)}"] + [f"{name} {_mb(size)}" for name, size in packages]

@@ -23,8 +23,10 @@ const el = (tag, cls, text) => {
   return e;
 };
 
+const NOTE = self.crossOriginIsolated ? ''
+  : ' (Not cross-origin isolated: Stop restarts the interpreter, and its names are lost.)';
 function setStatus(text) {
-  for (const s of document.querySelectorAll('.sangam-status')) s.textContent = text;
+  for (const s of document.querySelectorAll('.sangam-status')) s.textContent = text + NOTE;
 }
 
 function startWorker() {
@@ -44,7 +46,7 @@ function onMessage(msg) {
       ready = true;
       timings.ready ??= performance.now();
       for (const s of document.querySelectorAll('.sangam-size')) s.hidden = true;
-      setStatus(channel ? 'Ready.' : 'Ready. (Not cross-origin isolated: Stop restarts the interpreter.)');
+      setStatus('Ready.');
       break;
     case 'status': setStatus(msg.text); break;
     case 'stderr': console.warn(msg.text); break;
