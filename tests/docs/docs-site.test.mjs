@@ -1,6 +1,6 @@
 // sangam's own documentation site (docs/, what `make docs` builds into dist/docs/): it builds with
-// no warnings, and its examples run in Chromium: the front page's match what the page shows, and
-// the try_examples page's deliberate mismatch is reported with doctest's difference.
+// no warnings, and its examples run in Chromium: every one matches what its page shows, but for the
+// try_examples page's deliberate mismatch, reported with doctest's difference.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -18,9 +18,11 @@ after(async () => {
   if (site) fs.rmSync(site, { recursive: true, force: true });
 });
 
-test('the site has its pages, each section of examples with a Try button', () => {
-  for (const page of ['index', 'getting-started', 'js-api', 'python-api', 'packages', 'building-packages',
-    'differences', 'try-examples']) {
+const PAGES = ['index', 'getting-started', 'js-api', 'python-api', 'packages', 'building-packages', 'differences',
+  'try-examples'];
+
+test('the site has its pages, each with a section of examples', () => {
+  for (const page of PAGES) {
     const html = fs.readFileSync(path.join(site, `${page}.html`), 'utf8');
     assert.match(html, /class="sangam-try"/, page);
   }
@@ -41,12 +43,23 @@ test('its examples run in the page and are checked', { timeout: 300_000 }, async
     assert.deepEqual((await d.results(0)).map((r) => [r.verdict, r.got]),
       [['match', ''], ['match', "'emscripten'\n"], ['match', '(3, 13, 5)\n']]);
 
-    await page.goto(server.url + 'try-examples.html');
-    await page.waitForFunction(() => window.sangamTryExamples !== undefined);
-    await d.tryIt(0);
-    await d.tryIt(1);
-    assert.deepEqual((await d.results(1)).map((r) => r.verdict), ['match', 'differs']);
-    assert.match((await d.results(1))[1].difference, /Expected:\n {4}56\nGot:\n {4}55/);
+    // Every example of every page (names carry over between a page's sections).
+    for (const name of PAGES.filter((p) => p !== 'index')) {
+      await page.goto(server.url + `${name}.html`);
+      await page.waitForFunction(() => window.sangamTryExamples !== undefined);
+      const sections = await d.sections().count();
+      for (let i = 0; i < sections; i++) await d.tryIt(i);
+      const cells = await d.cells().count();
+      for (let i = 0; i < cells; i++) {
+        const results = await d.results(i);
+        assert.ok(results.length > 0, `${name}: cell ${i} ran nothing`);
+        const deliberate = name === 'try-examples' && i === 1;
+        for (const r of results.slice(0, deliberate ? 1 : undefined)) {
+          assert.equal(r.verdict, 'match', `${name}, cell ${i}: ${r.source}\n${r.got}\n${r.difference}`);
+        }
+        if (deliberate) assert.match(results[1].difference, /Expected:\n {4}56\nGot:\n {4}55/);
+      }
+    }
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
