@@ -7,8 +7,8 @@ lock file (from JS), and micropip (from Python). The interface is stable:
         wheels: an iterable of (file_name, data, direct_url, expected_sha256)
             file_name        the wheel's file name (PEP 427: name-version[-build]-py-abi-plat.whl);
                              its tags decide whether the runtime can use it
-            data             the wheel's bytes (bytes, bytearray or memoryview, e.g. a JS Uint8Array
-                             converted with to_py() or read through a buffer)
+            data             the wheel's bytes (bytes, bytearray, memoryview or a JS Uint8Array), or
+                             the wheel already read in JS (pyodide_js._wheels.open or .fetch)
             direct_url       a PEP 610 dict ({"url": ..., "archive_info": {...}}) written to
                              direct_url.json, or None for a wheel from an index or a lock file
             expected_sha256  hex sha256 the bytes must have (from the lock file or the index), or None
@@ -33,6 +33,11 @@ lock file (from JS), and micropip (from Python). The interface is stable:
     supported_tags() -> list[str]: the runtime's wheel tags, best first, as packaging.tags computes
         them (cp313-cp313-<plat>, cp313-abi3-<plat>, ..., py3-none-any), where <plat> is
         sysconfig.get_platform() normalized: emscripten_3_1_69_wasm32.
+
+In a JS runtime the archive is read in JS (src/js/wheel-reader.mjs: Node's zlib and crypto, or
+DecompressionStream and crypto.subtle): it inflates every entry, checks its CRC and size, and hashes
+it; this module checks the result as it would check zipfile's, and JS writes the wheel's files in
+one call. Elsewhere, or for an archive the JS reader leaves to it (ZIP64, bzip2, ...), zipfile.
 
 A batch is verified first: every wheel's tags, sha256, zip structure and CRCs, its RECORD's hashes
 and sizes, its WHEEL and METADATA, every path (nothing may leave its scheme's directory, no
