@@ -281,8 +281,8 @@ async def _fetch_wheel(url, sha256, credentials=None):
         return await _read_url(url, credentials)
     try:
         return await wheels.fetch(url, sha256 or "", credentials or None)
-    except Exception as e:  # a JsException from fetch()
-        raise ValueError(f"cannot download {url}: {e}") from None
+    except Exception as e:  # a JsException from fetch(): install() says nothing was installed
+        raise OSError(f"cannot download {url}: {e}") from None
 
 
 def _sha256_of(data) -> str:
