@@ -144,9 +144,14 @@ function readSync(bytes, sha256) {
   const contents = entries.map((e) => {
     const raw = bytes.subarray(e.dataStart, e.dataStart + e.csize);
     if (e.method === 0) return check(e, raw);
+    // One output chunk of the declared size. A limit on the output costs more than inflating a
+    // small entry, and deflate expands at most ~1032-fold: only an entry that could exceed 16 MB
+    // gets one (a zip bomb stops there).
+    const opts = { chunkSize: Math.min(Math.max(e.usize, 64), 1 << 26) };
+    if (e.csize > 16384) opts.maxOutputLength = Math.max(e.usize, 1);
     let data;
     try {
-      data = node.zlib.inflateRawSync(raw, { maxOutputLength: Math.max(e.usize, 1) });
+      data = node.zlib.inflateRawSync(raw, opts);
     } catch (err) {
       throw new Error(`${e.name}: bad deflate data (${err.code ?? err.message})`);
     }
