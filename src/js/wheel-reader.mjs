@@ -170,10 +170,13 @@ async function inflateRaw(raw, entry) {
   }
 }
 
-// Anywhere: Node's synchronous reader, else DecompressionStream and crypto.subtle.
+// Anywhere: Node's synchronous reader, else DecompressionStream and crypto.subtle (undefined
+// where they are missing).
 export async function openWheel(bytes) {
   if (node) return openWheelSync(bytes);
   if (!(bytes instanceof Uint8Array)) throw new TypeError('a wheel is a Uint8Array');
+  // (crypto.subtle exists in secure contexts only; without either API, zipfile reads the wheel.)
+  if (typeof DecompressionStream !== 'function' || !globalThis.crypto?.subtle) return undefined;
   const digest = (b) => crypto.subtle.digest('SHA-256', b);
   const sha256 = hexOf(await digest(bytes));
   try {
