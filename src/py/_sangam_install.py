@@ -231,10 +231,10 @@ def _open_archive(data, file_name: str):
             else:
                 from pyodide.ffi import to_js
 
-                proxy = wheels.open(to_js(memoryview(data)))
-        except TypeError:
-            raise InstallError(f"{file_name}: the wheel's data must be bytes, not {type(data).__name__}",
-                               file_name) from None
+                proxy = wheels.open(to_js(memoryview(data).cast("B")))
+        except Exception:  # not a buffer; a JS typed array other than a Uint8Array
+            raise InstallError(f"{file_name}: the wheel's data must be bytes or a Uint8Array, not "
+                               f"{type(data).__name__}", file_name) from None
         if proxy is not None:  # None: the JS reader leaves this archive to zipfile
             return _JsArchive(proxy, wheels, file_name)
     try:
