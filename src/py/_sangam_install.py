@@ -62,7 +62,6 @@ import re
 import stat
 import sys
 import sysconfig
-import zipfile
 
 __all__ = ["InstallError", "install", "installed", "uninstall", "supported_tags", "canonical_name"]
 
@@ -143,6 +142,8 @@ class _ZipArchive:
 
     def check(self) -> None:
         """Reads every entry (checking its CRC); InstallError for a broken archive."""
+        import zipfile  # only here: the JS reader reads the wheels of a JS runtime
+
         try:
             zf = zipfile.ZipFile(io.BytesIO(self.data))
             for zi in zf.infolist():
@@ -248,6 +249,13 @@ def _norm(path: str) -> str:
     """normpath, and one leading slash (a prefix of / gives sysconfig paths like //lib/...)."""
     path = os.path.normpath(path)
     return "/" + path.lstrip("/") if path.startswith("//") else path
+
+
+def _header_block(text: bytes) -> bytes:
+    """The header fields of a METADATA file, without the description after the first empty line
+    (which a headers-only parse would still go through line by line)."""
+    ends = [i + len(sep) // 2 for sep in (b"\n\n", b"\r\n\r\n") if (i := text.find(sep)) >= 0]
+    return text[: min(ends)] if ends else text
 
 
 def _relative(path: str, start: str) -> str:
@@ -383,7 +391,8 @@ def _verify(file_name, data, direct_url, expected_sha256, dirs, tags) -> _Plan:
             raise InstallError(f"{file_name}: {dist_info}/{required} is missing", file_name)
     try:
         wheel_meta = email.parser.BytesParser().parsebytes(read(f"{dist_info}/WHEEL"))
-        metadata = email.parser.BytesParser().parsebytes(read(f"{dist_info}/METADATA"), headersonly=True)
+        metadata = email.parser.BytesParser().parsebytes(_header_block(read(f"{dist_info}/METADATA")),
+                                                         headersonly=True)
     except Exception as e:
         raise InstallError(f"{file_name}: unreadable WHEEL or METADATA: {e}", file_name) from None
     wv = (wheel_meta.get("Wheel-Version") or "").strip()
@@ -772,7 +781,7 @@ def _metadata_of(dist_info: str) -> dict:
         except OSError:
             return None
 
-    meta = email.parser.BytesParser().parsebytes(read("METADATA") or b"", headersonly=True)
+    meta = email.parser.BytesParser().parsebytes(_header_block(read("METADATA") or b""), headersonly=True)
     direct = read("direct_url.json")
     installer = read("INSTALLER")
     return {
