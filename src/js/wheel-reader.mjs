@@ -143,7 +143,7 @@ function readSync(bytes, sha256) {
   if (!entries) return undefined;
   const contents = entries.map((e) => {
     const raw = bytes.subarray(e.dataStart, e.dataStart + e.csize);
-    if (e.method === 0) return check(e, raw);
+    if (e.method === 0) return check(e, raw.slice()); // (its own memory: the file system takes it)
     // One output chunk of the declared size. A limit on the output costs more than inflating a
     // small entry, and deflate expands at most ~1032-fold: only an entry that could exceed 16 MB
     // gets one (a zip bomb stops there).
@@ -184,7 +184,7 @@ export async function openWheel(bytes) {
     if (!entries) return undefined;
     const contents = await Promise.all(entries.map(async (e) => {
       const raw = bytes.subarray(e.dataStart, e.dataStart + e.csize);
-      return check(e, e.method === 0 ? raw : await inflateRaw(raw, e));
+      return check(e, e.method === 0 ? raw.slice() : await inflateRaw(raw, e));
     }));
     const hashes = (await Promise.all(contents.map(digest))).map(b64url);
     return new Archive(sha256, entries, contents, hashes);
@@ -195,11 +195,12 @@ export async function openWheel(bytes) {
 
 // Writes archive entries into the file system: `plan` is JSON text [[entry index, path, mode]]
 // (mode null: the file system's default). Directories exist already. Throws an Error naming the
-// path that failed; the files before it are written (the installer removes them).
+// path that failed; the files before it are written (the installer removes them). The file system
+// takes the entries' memory (no copy): the archive is not used afterwards.
 export function writeEntries(FS, archive, plan) {
   for (const [i, path, mode] of JSON.parse(plan)) {
     try {
-      FS.writeFile(path, archive.contents[i]);
+      FS.writeFile(path, archive.contents[i], { canOwn: true });
       if (mode !== null) FS.chmod(path, mode);
     } catch (e) {
       throw new Error(`cannot write ${path}: ${e.code ?? (e.errno !== undefined ? `errno ${e.errno}` : e.message)}`);
