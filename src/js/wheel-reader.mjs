@@ -57,9 +57,12 @@ function listEntries(bytes) {
   if (cdStart < 0 || concat < 0) throw new Error('the central directory lies outside the file (truncated)');
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   const entries = [];
+  // Every entry the directory holds (as zipfile reads it: by its size), which must be as many as
+  // the end record says.
+  const cdEnd = cdStart + cdSize;
   let p = cdStart;
-  for (let n = 0; n < count; n++) {
-    if (p + 46 > eocd || u32(p) !== 0x02014b50) throw new Error('bad central directory entry (truncated or corrupt)');
+  while (p < cdEnd) {
+    if (p + 46 > cdEnd || u32(p) !== 0x02014b50) throw new Error('bad central directory entry (truncated or corrupt)');
     const flags = u16(p + 8);
     const method = u16(p + 10);
     const crc = u32(p + 16);
@@ -70,7 +73,7 @@ function listEntries(bytes) {
     const commentLen = u16(p + 32);
     const mode = u32(p + 38) >>> 16;
     const local = u32(p + 42) + concat;
-    if (p + 46 + nameLen > eocd) throw new Error('bad central directory entry (truncated or corrupt)');
+    if (p + 46 + nameLen > cdEnd) throw new Error('bad central directory entry (truncated or corrupt)');
     const rawName = bytes.subarray(p + 46, p + 46 + nameLen);
     p += 46 + nameLen + extraLen + commentLen;
     if (csize === 0xffffffff || usize === 0xffffffff || local - concat === 0xffffffff) return undefined;
@@ -91,6 +94,9 @@ function listEntries(bytes) {
     const dataStart = local + 30 + u16(local + 26) + u16(local + 28);
     if (dataStart + csize > bytes.length) throw new Error(`${name}: the entry's data is truncated`);
     entries.push({ name, mode, method, crc, csize, usize, dataStart });
+  }
+  if (entries.length !== count) {
+    throw new Error(`the central directory holds ${entries.length} entries, its end record says ${count}`);
   }
   return entries;
 }

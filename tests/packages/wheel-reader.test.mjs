@@ -68,6 +68,10 @@ sys.stdout.buffer.write(b.getvalue())`]);
   badCrc[central + 16] ^= 1;
   assert.match(nodeReader.openWheelSync(badCrc).error, /a\.py: bad CRC-32/);
   assert.match((await browser.openWheel(badCrc)).error, /a\.py: bad CRC-32/);
+  // An end record that hides an entry of the directory.
+  const hiding = new Uint8Array(zip);
+  hiding[hiding.length - 22 + 8] = hiding[hiding.length - 22 + 10] = 0;
+  assert.match(nodeReader.openWheelSync(hiding).error, /the central directory holds 1 entries, its end record says 0/);
 });
 
 test('what the reader does not handle is left to zipfile (undefined)', async () => {
