@@ -140,13 +140,13 @@ export async function createPackages(api, options, indexURL) {
       ? { value: loadedDict.get(k), enumerable: true, configurable: true, writable: true } : undefined),
   });
 
-  // Wheel bytes from Node's cache (checked against their sha256) or the network (then cached).
-  async function download(url, expected, fileName, message, init) {
-    const fs = cacheDir && expected && !url.startsWith('file:') ? await import('node:fs/promises') : null;
+  // Wheel bytes from Node's cache `dir` (checked against their sha256) or the network (then cached).
+  async function download(url, expected, fileName, message, init, dir = cacheDir) {
+    const fs = dir && expected && !url.startsWith('file:') ? await import('node:fs/promises') : null;
     let cached = null;
     if (fs) {
       const path = await import('node:path');
-      cached = path.join(cacheDir, `${expected}-${fileName.split('/').pop()}`);
+      cached = path.join(dir, `${expected}-${fileName.split('/').pop()}`);
       const bytes = await fs.readFile(cached).catch(() => null);
       if (bytes) {
         const got = await sha256(bytes);
@@ -157,7 +157,7 @@ export async function createPackages(api, options, indexURL) {
     }
     const bytes = await fetchBytes(url, init);
     if (fs && (await sha256(bytes)) === expected) {
-      await fs.mkdir(cacheDir, { recursive: true });
+      await fs.mkdir(dir, { recursive: true });
       const tmp = `${cached}.${process.pid}.part`;
       await fs.writeFile(tmp, bytes);
       await fs.rename(tmp, cached);
@@ -300,7 +300,8 @@ export async function createPackages(api, options, indexURL) {
   }
 
   // What the installer (src/py/_sangam_install.py) and micropip reach as pyodide_js._wheels:
-  // the JS wheel reader, and downloads through Node's package cache.
+  // the JS wheel reader, and downloads through Node's package cache when loadPyodide was given a
+  // packageCacheDir (micropip's own downloads are not cached otherwise, as in Pyodide).
   const FS = api._module.FS;
   const wheels = {
     open: (bytes) => openWheelSync(bytes),
@@ -311,7 +312,7 @@ export async function createPackages(api, options, indexURL) {
     async fetch(url, expected, credentials) {
       const fileName = decodeURIComponent(new URL(url).pathname.split('/').pop());
       const bytes = await download(url, expected || null, fileName, () => {},
-        credentials ? { credentials } : undefined);
+        credentials ? { credentials } : undefined, IN_NODE ? options.packageCacheDir ?? null : null);
       return (fileName.endsWith('.whl') ? await openWheel(bytes) : undefined) ?? bytes;
     },
   };
