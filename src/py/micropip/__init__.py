@@ -16,8 +16,10 @@ How it works (and where it differs from Pyodide's micropip):
   only, or wheels for other platforms) is an error naming it and its chain: an older version with a
   wheel is never taken silently. A requirement the user gives beats the lock file's version.
 - Index metadata (PEP 658 `.metadata` files when the index offers them, else the wheel) is fetched
-  in parallel with the resolution; wheels are downloaded in parallel, checked against the index's
-  sha256, then installed in one all-or-nothing batch by the runtime's installer (_sangam_install).
+  in parallel with the resolution; wheels are downloaded in parallel (in Node through the package
+  cache when loadPyodide was given a packageCacheDir; read in JS as they arrive), checked against
+  the index's sha256, then installed in one all-or-nothing batch by the runtime's installer
+  (_sangam_install).
 - Indexes: PEP 691 JSON, PEP 503 HTML and the PyPI JSON API (URLs with `{package_name}`). sangam
   names no index of its own: the default is $PIP_INDEX_URL (split on spaces), else none (packages
   come from the lock file only) until set_index_urls or index_urls= says which.
