@@ -9,7 +9,8 @@
 //                only: Pyodide cannot load a wheel built for sangam's platform)
 // Each measurement is a fresh `node` process; the median of --repeats runs is shown.
 //
-//   node bench/packages.mjs [--repeats N] [--only lock-20,micropip-20,ext] [--json FILE]
+//   node bench/packages.mjs [--repeats N] [--only lock-20,micropip-20,ext] [--json FILE] [--profile]
+// --profile also prints how long sangam's installer took, verifying and writing.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,7 +29,7 @@ const IMPORTS = ['rich', 'networkx', 'sympy', 'bs4', 'pytest', 'hypothesis', 're
 
 // ---------------------------------------------------------------- one measurement (child process)
 
-async function child({ runtime, scenario, indexUrl, lock, cacheDir, micropipWheel }) {
+async function child({ runtime, scenario, indexUrl, lock, cacheDir, micropipWheel, profile }) {
   const quiet = { stdout: () => {}, stderr: () => {} };
   let py;
   if (runtime === 'sangam') {
@@ -41,6 +42,21 @@ async function child({ runtime, scenario, indexUrl, lock, cacheDir, micropipWhee
       packageBaseUrl: `${indexUrl}/files/`, packageCacheDir: cacheDir });
   }
   const msg = { messageCallback: () => {} };
+  // --profile: the installer's time (sangam), split into verifying and writing.
+  if (profile && runtime === 'sangam') {
+    py.runPython(`import _sangam_install as _i, time
+_i._bench = {"verify": 0.0, "install": 0.0}
+def _timed(name, f):
+    def timed(*a, **k):
+        t = time.perf_counter()
+        try:
+            return f(*a, **k)
+        finally:
+            _i._bench[name] += time.perf_counter() - t
+    return timed
+_i._verify = _timed("verify", _i._verify)
+_i.install = _timed("install", _i.install)`);
+  }
   const t0 = performance.now();
   if (scenario === 'lock-20') {
     await py.loadPackage(REQUIREMENTS, msg);
@@ -55,18 +71,22 @@ async function child({ runtime, scenario, indexUrl, lock, cacheDir, micropipWhee
     py.runPython('import spam, cppext');
   }
   const installed = performance.now() - t0;
+  const phases = profile && runtime === 'sangam'
+    ? JSON.parse(py.runPython('import json, _sangam_install as _i; json.dumps(_i._bench)')) : undefined;
   if (scenario !== 'ext') py.runPython(IMPORTS.map((m) => `import ${m}`).join('\n'));
-  return { ms: installed };
+  return { ms: installed, phases };
 }
 
 // ---------------------------------------------------------------- the driver
 
 function parseArgs(argv) {
-  const opts = { repeats: 3, only: ['lock-20', 'micropip-20', 'ext'], json: path.join(REPO, 'build/bench-packages.json') };
+  const opts = { repeats: 3, only: ['lock-20', 'micropip-20', 'ext'], json: path.join(REPO, 'build/bench-packages.json'),
+    profile: false };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--repeats') opts.repeats = Number(argv[++i]);
     else if (argv[i] === '--only') opts.only = argv[++i].split(',');
     else if (argv[i] === '--json') opts.json = path.resolve(argv[++i]);
+    else if (argv[i] === '--profile') opts.profile = true;
     else throw new Error(`unknown argument ${argv[i]}`);
   }
   return opts;
@@ -124,13 +144,19 @@ async function main() {
           const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sangam-bench-cache-'));
           // micropip works from the index alone: an empty lock file, so neither runtime takes a shortcut.
           const jobLock = scenario === 'micropip-20' ? JSON.stringify({ info: lock.info, packages: {} }) : lockText;
-          const job = { child: true, runtime, scenario, indexUrl: index.url, lock: jobLock, cacheDir, micropipWheel };
+          const job = { child: true, runtime, scenario, indexUrl: index.url, lock: jobLock, cacheDir, micropipWheel,
+            profile: opts.profile };
           // Warm: a first run fills the cache, the measured run is the next process.
           if (phase === 'warm') await measure(job);
           const out = await measure(job);
           fs.rmSync(cacheDir, { recursive: true, force: true });
           if (out.error) error = out.error;
           else times.push(out.ms);
+          if (out.phases) {
+            const { verify, install } = out.phases;
+            console.error(`  ${runtime} ${scenario} ${phase}: ${(out.ms / 1000).toFixed(2)} s, of which the installer `
+              + `${install.toFixed(2)} s (verifying ${verify.toFixed(2)} s, writing ${(install - verify).toFixed(2)} s)`);
+          }
         }
         row[runtime] = error ? `error: ${error.slice(0, 160)}` : median(times);
       }

@@ -4,6 +4,7 @@
 // downloads in Node under packageCacheDir keyed by sha256, and installs the whole batch through the
 // one installer (src/py/pyodide/_package_loader.py -> _sangam_install), all or nothing.
 import { IN_NODE } from './runtime.mjs';
+import { openWheel, openWheelSync, useNode, writeEntries } from './wheel-reader.mjs';
 
 const PARALLEL_DOWNLOADS = 6;
 // Packages the runtime ships in its standard library: loadPackage of one that the lock file does
@@ -36,7 +37,7 @@ async function sha256(bytes) {
   return hex(await crypto.subtle.digest('SHA-256', bytes));
 }
 
-async function fetchBytes(url) {
+async function fetchBytes(url, init) {
   if (IN_NODE && url.startsWith('file:')) {
     const { readFile } = await import('node:fs/promises');
     try {
@@ -47,7 +48,7 @@ async function fetchBytes(url) {
   }
   let response;
   try {
-    response = await fetch(url);
+    response = await fetch(url, init);
   } catch (e) {
     throw new Error(`cannot fetch ${url}: ${e.cause?.message ?? e.message}`);
   }
@@ -101,6 +102,7 @@ async function readLock(options, indexURL) {
 // Creates the package manager for one runtime. `api` is the object loadPyodide resolves to (for
 // runPython and pyimport), `options` loadPyodide's options.
 export async function createPackages(api, options, indexURL) {
+  if (IN_NODE) await useNode();
   const { lock, lockURL } = await readLock(options, indexURL);
   const baseURL = options.packageBaseUrl !== undefined
     ? await toURL(options.packageBaseUrl, { dir: true })
@@ -138,13 +140,13 @@ export async function createPackages(api, options, indexURL) {
       ? { value: loadedDict.get(k), enumerable: true, configurable: true, writable: true } : undefined),
   });
 
-  // Wheel bytes from Node's cache (checked against their sha256) or the network (then cached).
-  async function download(url, expected, fileName, message) {
-    const fs = cacheDir && expected && !url.startsWith('file:') ? await import('node:fs/promises') : null;
+  // Wheel bytes from Node's cache `dir` (checked against their sha256) or the network (then cached).
+  async function download(url, expected, fileName, message, init, dir = cacheDir) {
+    const fs = dir && expected && !url.startsWith('file:') ? await import('node:fs/promises') : null;
     let cached = null;
     if (fs) {
       const path = await import('node:path');
-      cached = path.join(cacheDir, `${expected}-${fileName.split('/').pop()}`);
+      cached = path.join(dir, `${expected}-${fileName.split('/').pop()}`);
       const bytes = await fs.readFile(cached).catch(() => null);
       if (bytes) {
         const got = await sha256(bytes);
@@ -153,9 +155,9 @@ export async function createPackages(api, options, indexURL) {
         await fs.rm(cached, { force: true });
       }
     }
-    const bytes = await fetchBytes(url);
+    const bytes = await fetchBytes(url, init);
     if (fs && (await sha256(bytes)) === expected) {
-      await fs.mkdir(cacheDir, { recursive: true });
+      await fs.mkdir(dir, { recursive: true });
       const tmp = `${cached}.${process.pid}.part`;
       await fs.writeFile(tmp, bytes);
       await fs.rename(tmp, cached);
@@ -242,7 +244,10 @@ export async function createPackages(api, options, indexURL) {
         }
         // A wheel by URL is recorded with its hash (PEP 610 direct_url.json).
         const hash = p.channel === DEFAULT_CHANNEL ? null : await sha256(bytes);
-        return { bytes, hash };
+        // A wheel is read (inflated, CRC-checked, hashed) here, in parallel with the downloads;
+        // the installer checks the result. (undefined: one left to Python's zipfile.)
+        const archive = p.fileName.endsWith('.whl') ? await openWheel(bytes) : undefined;
+        return { bytes: archive ?? bytes, hash };
       }), PARALLEL_DOWNLOADS);
       results.forEach((r, i) => { if (!r.ok) failures.push({ name: todo[i].name, reason: r.error.message }); });
       if (!failures.length) {
@@ -294,6 +299,24 @@ export async function createPackages(api, options, indexURL) {
     await Promise.all(paths.map((p) => precompile(p).catch(() => {}))); // dlopen reports errors itself
   }
 
+  // What the installer (src/py/_sangam_install.py) and micropip reach as pyodide_js._wheels:
+  // the JS wheel reader, and downloads through Node's package cache when loadPyodide was given a
+  // packageCacheDir (micropip's own downloads are not cached otherwise, as in Pyodide).
+  const FS = api._module.FS;
+  const wheels = {
+    open: (bytes) => openWheelSync(bytes),
+    write: (archive, plan) => writeEntries(FS, archive, plan),
+    // The wheel at `url`, from the cache when it holds one with this sha256 (a tampered cached
+    // file is refused and downloaded again), read for the installer; its sha256 is checked by the
+    // installer. `credentials`: fetch()'s option, or undefined.
+    async fetch(url, expected, credentials) {
+      const fileName = decodeURIComponent(new URL(url).pathname.split('/').pop());
+      const bytes = await download(url, expected || null, fileName, () => {},
+        credentials ? { credentials } : undefined, IN_NODE ? options.packageCacheDir ?? null : null);
+      return (fileName.endsWith('.whl') ? await openWheel(bytes) : undefined) ?? bytes;
+    },
+  };
+
   // One loadPackage at a time, as in Pyodide: a second call waits for the first.
   let queue = Promise.resolve();
   function loadPackage(names, opts) {
@@ -323,6 +346,7 @@ export async function createPackages(api, options, indexURL) {
     loadedPackages,
     loadPackage,
     loadPackagesFromImports,
+    wheels,
     destroy() { loadedDict.destroy(); loader.destroy(); },
   };
 }

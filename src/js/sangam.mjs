@@ -294,6 +294,7 @@ gc.collect()`);
     loadPackagesFromImports: packages.loadPackagesFromImports,
     loadedPackages: packages.loadedPackages,
     _lockfile: packages.lock,
+    _wheels: packages.wheels,
   });
   if (snapshot) {
     // Python's handles on the API object are this one's now (the snapshot's `import pyodide_js`),

@@ -7,8 +7,8 @@ lock file (from JS), and micropip (from Python). The interface is stable:
         wheels: an iterable of (file_name, data, direct_url, expected_sha256)
             file_name        the wheel's file name (PEP 427: name-version[-build]-py-abi-plat.whl);
                              its tags decide whether the runtime can use it
-            data             the wheel's bytes (bytes, bytearray or memoryview, e.g. a JS Uint8Array
-                             converted with to_py() or read through a buffer)
+            data             the wheel's bytes (bytes, bytearray, memoryview or a JS Uint8Array), or
+                             the wheel already read in JS (pyodide_js._wheels.open or .fetch)
             direct_url       a PEP 610 dict ({"url": ..., "archive_info": {...}}) written to
                              direct_url.json, or None for a wheel from an index or a lock file
             expected_sha256  hex sha256 the bytes must have (from the lock file or the index), or None
@@ -34,6 +34,11 @@ lock file (from JS), and micropip (from Python). The interface is stable:
         them (cp313-cp313-<plat>, cp313-abi3-<plat>, ..., py3-none-any), where <plat> is
         sysconfig.get_platform() normalized: emscripten_3_1_69_wasm32.
 
+In a JS runtime the archive is read in JS (src/js/wheel-reader.mjs: Node's zlib and crypto, or
+DecompressionStream and crypto.subtle): it inflates every entry, checks its CRC and size, and hashes
+it; this module checks the result as it would check zipfile's, and JS writes the wheel's files in
+one call. Elsewhere, or for an archive the JS reader leaves to it (ZIP64, bzip2, ...), zipfile.
+
 A batch is verified first: every wheel's tags, sha256, zip structure and CRCs, its RECORD's hashes
 and sizes, its WHEEL and METADATA, every path (nothing may leave its scheme's directory, no
 symlinks, no duplicates) and every target on disk. Only then is anything written; if writing fails
@@ -57,7 +62,6 @@ import re
 import stat
 import sys
 import sysconfig
-import zipfile
 
 __all__ = ["InstallError", "install", "installed", "uninstall", "supported_tags", "canonical_name"]
 
@@ -124,10 +128,147 @@ def _record_hash(data: bytes) -> str:
     return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
 
 
+class _ZipArchive:
+    """A wheel read by zipfile (native CPython, a browser, an archive the JS reader leaves to it)."""
+
+    def __init__(self, data: bytes, file_name: str):
+        self.data = data
+        self.file_name = file_name
+        self.members: list[tuple[str, int]] = []  # (name, mode) of each entry, in order
+        self.bodies: list[bytes] = []
+
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    def check(self) -> None:
+        """Reads every entry (checking its CRC); InstallError for a broken archive."""
+        import zipfile  # only here: the JS reader reads the wheels of a JS runtime
+
+        try:
+            zf = zipfile.ZipFile(io.BytesIO(self.data))
+            for zi in zf.infolist():
+                self.members.append((zi.filename, zi.external_attr >> 16))
+                self.bodies.append(b"" if zi.is_dir() else zf.read(zi))
+        except Exception as e:  # zipfile.BadZipFile, zlib.error, EOFError, ... : a damaged archive
+            raise InstallError(f"{self.file_name}: not a valid zip archive (truncated or corrupt): {e}",
+                               self.file_name) from None
+
+    def read(self, index: int) -> bytes:
+        return self.bodies[index]
+
+    def size(self, index: int) -> int:
+        return len(self.bodies[index])
+
+    def digest(self, index: int) -> str:
+        return _record_hash(self.bodies[index])
+
+    def write(self, items) -> None:
+        """items: (entry index, target path, mode or None); the directories exist."""
+        for index, target, mode in items:
+            with open(target, "wb") as f:
+                f.write(self.bodies[index])
+            if mode is not None:
+                os.chmod(target, mode)
+
+
+class _JsArchive:
+    """A wheel read in JS (src/js/wheel-reader.mjs: inflated, CRC-checked and hashed there), written
+    into the file system by JS in one call per wheel."""
+
+    def __init__(self, proxy, wheels, file_name: str):
+        self.proxy = proxy
+        self.wheels = wheels
+        self.file_name = file_name
+
+    def sha256(self) -> str:
+        return str(self.proxy.sha256)
+
+    def check(self) -> None:
+        error = self.proxy.error
+        if error:
+            raise InstallError(f"{self.file_name}: not a valid zip archive (truncated or corrupt): {error}",
+                               self.file_name)
+        listing = json.loads(self.proxy.listing)
+        self.members = [(name, mode) for name, mode, _, _ in listing]
+        self.sizes = [size for _, _, size, _ in listing]
+        self.hashes = ["sha256=" + digest for _, _, _, digest in listing]
+
+    def read(self, index: int) -> bytes:
+        return self.proxy.read(index).to_bytes()
+
+    def size(self, index: int) -> int:
+        return self.sizes[index]
+
+    def digest(self, index: int) -> str:
+        return self.hashes[index]
+
+    def write(self, items) -> None:
+        self.wheels.write(self.proxy, json.dumps(items))
+
+
+def _js_wheels():
+    """The JS side's wheel reader (pyodide_js._wheels), or None outside a JS runtime."""
+    try:
+        import pyodide_js
+    except ImportError:
+        return None
+    try:
+        return pyodide_js._wheels
+    except AttributeError:
+        return None
+
+
+def _open_archive(data, file_name: str):
+    """The archive of a wheel's data: bytes-like, a JS Uint8Array, or a wheel already read in JS
+    (pyodide_js._wheels.open / fetch). Nothing is checked yet beyond its type (check() does)."""
+    wheels = _js_wheels()
+    if wheels is not None and getattr(data, "_sangamArchive", False):
+        return _JsArchive(data, wheels, file_name)
+    is_js = hasattr(data, "to_bytes") and hasattr(data, "byteLength")
+    if wheels is not None:
+        try:
+            if is_js:
+                proxy = wheels.open(data)
+            else:
+                from pyodide.ffi import to_js
+
+                proxy = wheels.open(to_js(memoryview(data).cast("B")))
+        except Exception:  # not a buffer; a JS typed array other than a Uint8Array
+            raise InstallError(f"{file_name}: the wheel's data must be bytes or a Uint8Array, not "
+                               f"{type(data).__name__}", file_name) from None
+        if proxy is not None:  # None: the JS reader leaves this archive to zipfile
+            return _JsArchive(proxy, wheels, file_name)
+    try:
+        data = data.to_bytes() if is_js else bytes(data)
+    except TypeError:
+        raise InstallError(f"{file_name}: the wheel's data must be bytes, not {type(data).__name__}", file_name)
+    return _ZipArchive(data, file_name)
+
+
 def _norm(path: str) -> str:
     """normpath, and one leading slash (a prefix of / gives sysconfig paths like //lib/...)."""
     path = os.path.normpath(path)
     return "/" + path.lstrip("/") if path.startswith("//") else path
+
+
+def _header_block(text: bytes) -> bytes:
+    """The header fields of a METADATA file, without the description after the first empty line
+    (which a headers-only parse would still go through line by line)."""
+    ends = [i + len(sep) // 2 for sep in (b"\n\n", b"\r\n\r\n") if (i := text.find(sep)) >= 0]
+    return text[: min(ends)] if ends else text
+
+
+def _dir(path: str) -> str:
+    """os.path.dirname of a normalized path, by slicing (cheaper, for thousands of files)."""
+    i = path.rfind("/")
+    return path[:i] if i > 0 else "/" if i == 0 else ""
+
+
+def _relative(path: str, start: str) -> str:
+    """os.path.relpath for normalized absolute paths, without its cost for one below start."""
+    if path.startswith(start + "/"):
+        return path[len(start) + 1 :]
+    return os.path.relpath(path, start)
 
 
 def _parents(path: str):
@@ -139,13 +280,17 @@ def _parents(path: str):
 
 
 def _ancestors(paths) -> set[str]:
-    """Every directory above any of paths, up to (without) the root; each one computed once."""
+    """Every directory above any of paths (normalized), up to (without) the root; each one
+    computed once (by slicing: os.path.dirname costs more, for thousands of files)."""
     found: set[str] = set()
     for path in paths:
-        parent = os.path.dirname(path)
-        while parent and parent not in found and os.path.dirname(parent) != parent:
+        i = path.rfind("/")
+        while i > 0:
+            parent = path[:i]
+            if parent in found:
+                break
             found.add(parent)
-            parent = os.path.dirname(parent)
+            i = path.rfind("/", 0, i)
     return found
 
 
@@ -164,14 +309,17 @@ def site_packages() -> str:
     return _scheme_dirs()["purelib"]
 
 
+_BAD_PARTS = frozenset(("", ".", ".."))
+
+
 def _check_member_name(name: str, wheel: str) -> list[str]:
     """The path's parts; InstallError for anything that could leave the directory it is unpacked to."""
     if "\\" in name or "\x00" in name:
         raise InstallError(f"{wheel}: refusing entry {name!r}: backslash or NUL in a path", wheel)
-    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+    if name.startswith("/") or (name[1:2] == ":" and name[0].isascii() and name[0].isalpha()):
         raise InstallError(f"{wheel}: refusing entry {name!r}: an absolute path", wheel)
     parts = name.rstrip("/").split("/")
-    if any(p in ("", ".", "..") for p in parts):
+    if not _BAD_PARTS.isdisjoint(parts):
         raise InstallError(
             f"{wheel}: refusing entry {name!r}: a path leaving site-packages ('..', '.' or an empty part)",
             wheel,
@@ -187,10 +335,12 @@ class _Plan:
         self.name = ""
         self.version = ""
         self.dist_info = ""  # archive name of the .dist-info folder
-        self.files: list[tuple[str, bytes, bool]] = []  # (absolute target, bytes, executable)
+        # (absolute target, bytes or the archive's entry index, executable)
+        self.files: list[tuple[str, bytes | int, bool]] = []
         self.imports: list[str] = []
         self.replaces: list[str] = []  # files of an installed version that go
         self.hashes: dict[str, str] = {}  # absolute target -> its verified RECORD hash
+        self.archive = None  # _ZipArchive or _JsArchive
 
 
 def _verify(file_name, data, direct_url, expected_sha256, dirs, tags) -> _Plan:
@@ -206,44 +356,35 @@ def _verify(file_name, data, direct_url, expected_sha256, dirs, tags) -> _Plan:
             f"(supported_tags() lists them)",
             file_name,
         )
-    try:
-        data = bytes(data)
-    except TypeError:
-        raise InstallError(f"{file_name}: the wheel's data must be bytes, not {type(data).__name__}", file_name)
+    arch = _open_archive(data, file_name)
     if expected_sha256 is not None:
-        got = hashlib.sha256(data).hexdigest()
+        got = arch.sha256()
         if got != str(expected_sha256).lower():
             raise InstallError(
                 f"{file_name}: sha256 mismatch: expected {expected_sha256}, the data has {got}", file_name
             )
     if direct_url is not None and not (isinstance(direct_url, dict) and isinstance(direct_url.get("url"), str)):
         raise InstallError(f"{file_name}: direct_url must be a PEP 610 dict with a 'url'", file_name)
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-        members = zf.infolist()
-        contents: dict[str, bytes] = {}
-        modes: dict[str, int] = {}
-        for zi in members:
-            name = zi.filename
-            _check_member_name(name, file_name)
-            mode = zi.external_attr >> 16
-            kind = stat.S_IFMT(mode)
-            if kind == stat.S_IFLNK:
-                raise InstallError(f"{file_name}: refusing entry {name!r}: a symbolic link", file_name)
-            if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
-                raise InstallError(f"{file_name}: refusing entry {name!r}: not a regular file", file_name)
-            if name.endswith("/") or kind == stat.S_IFDIR:
-                continue
-            if name in contents:
-                raise InstallError(f"{file_name}: duplicate entry {name!r} in the archive", file_name)
-            contents[name] = zf.read(zi)  # checks the CRC
-            modes[name] = mode
-    except InstallError:
-        raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError) as e:
-        raise InstallError(f"{file_name}: not a valid zip archive (truncated or corrupt): {e}", file_name) from None
-    except Exception as e:  # zlib.error and anything else a damaged archive raises
-        raise InstallError(f"{file_name}: not a valid zip archive (truncated or corrupt): {e}", file_name) from None
+    arch.check()
+    contents: dict[str, int] = {}  # file entry name -> its index in the archive
+    modes: dict[str, int] = {}
+    for index, (name, mode) in enumerate(arch.members):
+        _check_member_name(name, file_name)
+        kind = stat.S_IFMT(mode)
+        if kind == stat.S_IFLNK:
+            raise InstallError(f"{file_name}: refusing entry {name!r}: a symbolic link", file_name)
+        if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
+            raise InstallError(f"{file_name}: refusing entry {name!r}: not a regular file", file_name)
+        if name.endswith("/") or kind == stat.S_IFDIR:
+            continue
+        if name in contents:
+            raise InstallError(f"{file_name}: duplicate entry {name!r} in the archive", file_name)
+        contents[name] = index
+        modes[name] = mode
+    plan.archive = arch
+
+    def read(name):
+        return arch.read(contents[name])
 
     # The .dist-info folder: exactly one, named after the wheel.
     tops = {n.split("/", 1)[0] for n in contents}
@@ -262,8 +403,9 @@ def _verify(file_name, data, direct_url, expected_sha256, dirs, tags) -> _Plan:
         if f"{dist_info}/{required}" not in contents:
             raise InstallError(f"{file_name}: {dist_info}/{required} is missing", file_name)
     try:
-        wheel_meta = email.parser.BytesParser().parsebytes(contents[f"{dist_info}/WHEEL"])
-        metadata = email.parser.BytesParser().parsebytes(contents[f"{dist_info}/METADATA"], headersonly=True)
+        wheel_meta = email.parser.BytesParser().parsebytes(read(f"{dist_info}/WHEEL"))
+        metadata = email.parser.BytesParser().parsebytes(_header_block(read(f"{dist_info}/METADATA")),
+                                                         headersonly=True)
     except Exception as e:
         raise InstallError(f"{file_name}: unreadable WHEEL or METADATA: {e}", file_name) from None
     wv = (wheel_meta.get("Wheel-Version") or "").strip()
@@ -281,7 +423,7 @@ def _verify(file_name, data, direct_url, expected_sha256, dirs, tags) -> _Plan:
     # RECORD: every file listed with its hash and size, and nothing listed that is not there.
     record_name = f"{dist_info}/RECORD"
     try:
-        rows = list(csv.reader(io.StringIO(contents[record_name].decode("utf-8"))))
+        rows = list(csv.reader(io.StringIO(read(record_name).decode("utf-8"))))
     except Exception as e:
         raise InstallError(f"{file_name}: unreadable RECORD: {e}", file_name) from None
     recorded: dict[str, str] = {}
@@ -301,13 +443,13 @@ def _verify(file_name, data, direct_url, expected_sha256, dirs, tags) -> _Plan:
         algo, _, _ = digest.partition("=")
         if algo != "sha256":
             raise InstallError(f"{file_name}: RECORD entry {path!r} has no sha256 hash ({digest!r})", file_name)
-        if (got := _record_hash(contents[path])) != digest:
+        if (got := arch.digest(contents[path])) != digest:
             raise InstallError(
                 f"{file_name}: RECORD hash mismatch for {path!r}: RECORD says {digest}, "
                 f"the file has {got}",
                 file_name,
             )
-        if size and size != str(len(contents[path])):
+        if size and size != str(arch.size(contents[path])):
             raise InstallError(f"{file_name}: RECORD size mismatch for {path!r}", file_name)
     for path in contents:
         if path not in recorded and path not in (record_name, f"{dist_info}/RECORD.jws", f"{dist_info}/RECORD.p7s"):
@@ -316,8 +458,9 @@ def _verify(file_name, data, direct_url, expected_sha256, dirs, tags) -> _Plan:
     # Where each file goes.
     purelib = (wheel_meta.get("Root-Is-Purelib") or "true").strip().lower() == "true"
     root = dirs["purelib"] if purelib else dirs["platlib"]
+    root_prefix = root.rstrip("/") + "/"
     data_dir = f"{dist_info[: -len('.dist-info')]}.data"
-    targets: dict[str, tuple[bytes, bool]] = {}
+    targets: dict[str, tuple[bytes | int, bool]] = {}  # bytes: rewritten; int: the archive's entry
     imports = set()
     for name, body in contents.items():
         parts = name.split("/")
@@ -335,23 +478,23 @@ def _verify(file_name, data, direct_url, expected_sha256, dirs, tags) -> _Plan:
                 base = os.path.join(base, plan.name)
             if scheme == "scripts":
                 executable = True
-                if body.startswith(b"#!python"):
+                text = arch.read(body)
+                if text.startswith(b"#!python"):
                     recorded[name] = ""  # rewritten: hashed again when written
-                    body = b"#!" + os.fsencode(sys.executable or "/usr/bin/python3") + body[len(b"#!python"):]
+                    body = b"#!" + os.fsencode(sys.executable or "/usr/bin/python3") + text[len(b"#!python"):]
             if scheme in ("purelib", "platlib"):
                 imports.add(_import_name(parts[2:]))
-            target = os.path.join(base, *parts[2:])
+            target = _norm(os.path.join(base, *parts[2:]))
         else:
-            target = os.path.join(root, *parts)
+            target = root_prefix + name  # normalized: its parts were checked
             if parts[0] != dist_info:
                 imports.add(_import_name(parts))
-        target = _norm(target)
         if target in targets:
             raise InstallError(f"{file_name}: two entries unpack to {target}", file_name)
         targets[target] = (body, executable)
         if recorded.get(name):
             plan.hashes[target] = recorded[name]
-    top_level = contents.get(f"{dist_info}/top_level.txt")
+    top_level = read(f"{dist_info}/top_level.txt") if f"{dist_info}/top_level.txt" in contents else None
     if top_level is not None:
         names = {ln.strip().split("/")[0] for ln in top_level.decode("utf-8", "replace").splitlines() if ln.strip()}
         imports = {n for n in names if n.isidentifier()} or imports
@@ -509,7 +652,7 @@ def install(wheels, *, installer: str = "sangam", requested: bool = True, _dirs:
             else:
                 missing_dirs.add(parent)
         for target, _, _ in plan.files:
-            if os.path.dirname(target) in existing_dirs and os.path.isdir(target) and not os.path.islink(target):
+            if _dir(target) in existing_dirs and os.path.isdir(target) and not os.path.islink(target):
                 raise InstallError(f"{plan.wheel}: {target} is a directory on disk, the wheel has a file there", plan.wheel)
 
     # Write. Anything that fails from here on is undone.
@@ -519,7 +662,7 @@ def install(wheels, *, installer: str = "sangam", requested: bool = True, _dirs:
     removed_dirs: list[tuple[str, int]] = []
 
     def save(path):
-        if os.path.dirname(path) in made:
+        if _dir(path) in made:
             return  # in a directory this install created: nothing there to keep
         if path not in saved and os.path.lexists(path) and not os.path.isdir(path):
             with open(path, "rb") as f:
@@ -553,17 +696,23 @@ def install(wheels, *, installer: str = "sangam", requested: bool = True, _dirs:
                 removed_dirs.append((plan.old_dist_info, os.stat(plan.old_dist_info).st_mode))
                 os.rmdir(plan.old_dist_info)
             record_rows = []
+            from_archive = []  # (entry index, target, mode): written by the archive in one call
             for target, body, executable in plan.files:
-                makedirs(os.path.dirname(target))
+                makedirs(_dir(target))
                 save(target)
                 if target not in saved:
                     created_files.append(target)
-                with open(target, "wb") as f:
-                    f.write(body)
-                if executable:
-                    os.chmod(target, 0o755)
-                record_rows.append([os.path.relpath(target, site), plan.hashes.get(target) or _record_hash(body),
-                                    str(len(body))])
+                if isinstance(body, int):
+                    from_archive.append((body, target, 0o755 if executable else None))
+                    digest, size = plan.hashes[target], plan.archive.size(body)
+                else:
+                    with open(target, "wb") as f:
+                        f.write(body)
+                    if executable:
+                        os.chmod(target, 0o755)
+                    digest, size = plan.hashes.get(target) or _record_hash(body), len(body)
+                record_rows.append([_relative(target, site), digest, str(size)])
+            plan.archive.write(from_archive)
             record = os.path.join(plan.dist_info, "RECORD")
             makedirs(plan.dist_info)
             save(record)
@@ -645,7 +794,7 @@ def _metadata_of(dist_info: str) -> dict:
         except OSError:
             return None
 
-    meta = email.parser.BytesParser().parsebytes(read("METADATA") or b"", headersonly=True)
+    meta = email.parser.BytesParser().parsebytes(_header_block(read("METADATA") or b""), headersonly=True)
     direct = read("direct_url.json")
     installer = read("INSTALLER")
     return {

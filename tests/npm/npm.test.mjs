@@ -59,7 +59,7 @@ test('the tarball holds the runtime and nothing of the build', () => {
   const listed = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).trim().split('\n').sort();
   assert.deepEqual(listed, ['README.md', 'package.json', 'packages.mjs', 'posix.mjs', 'python_stdlib.zip',
     'runtime.mjs', 'sangam.asm.mjs', 'sangam.asm.wasm', 'sangam.cjs', 'sangam.d.cts', 'sangam.d.mts',
-    'sangam.mjs', 'sangam.snapshot', 'snapshot.mjs', 'streams.mjs'].map((f) => `package/${f}`));
+    'sangam.mjs', 'sangam.snapshot', 'snapshot.mjs', 'streams.mjs', 'wheel-reader.mjs'].map((f) => `package/${f}`));
   const pkg = JSON.parse(fs.readFileSync(path.join(project, 'node_modules/sangam/package.json'), 'utf8'));
   assert.equal(pkg.version, VERSION);
   assert.equal(pkg.exports['.'].import.default, './sangam.mjs');

@@ -2,8 +2,11 @@
 // index, then freeze() -> loadPyodide({lockFileContents}) in a fresh runtime, which loads the same
 // packages again from the frozen lock file (the wheels' URLs and sha256s).
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
-import { load, makeRepo, serve } from './fixture.mjs';
+import { load, makeRepo, serve, wheelRequests } from './fixture.mjs';
 
 test('micropip.install with index_urls, freeze, and the lock file back in loadPyodide', async (t) => {
   const dir = makeRepo();
@@ -38,4 +41,35 @@ f = io.StringIO(); Console(file=f, width=40, color_system=None).print(t)
 m.version("rich") + "\\n" + f.getvalue()`);
   assert.match(out, /^15\.0\.0\n/);
   assert.match(out, /2026-12-01T22:00:00/);
+});
+
+test('micropip caches downloads under packageCacheDir by sha256: no wheel request the second time; a tampered file is refused', async (t) => {
+  const dir = makeRepo();
+  const index = await serve(t, dir);
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'sangam-pkgcache-'));
+  t.after(() => fs.rmSync(cache, { recursive: true, force: true }));
+  const install = async () => {
+    const py = await load({ packageCacheDir: cache });
+    py.globals.set('index_url', `${index.url}/simple/`);
+    await py.runPythonAsync('import micropip\nawait micropip.install("attrs", index_urls=[index_url])');
+    return py;
+  };
+  await install();
+  assert.equal(wheelRequests(index).length, 1);
+  const cached = fs.readdirSync(cache);
+  assert.equal(cached.length, 1);
+  assert.match(cached[0], /^[0-9a-f]{64}-attrs-.*\.whl$/);
+  const py = await install();
+  assert.equal(wheelRequests(index).length, 1, 'the second install downloaded the wheel');
+  assert.equal(py.runPython('import attrs, importlib.metadata as m; m.version("attrs") == attrs.__version__'), true);
+
+  // Tampered with: refused, downloaded again, the cache repaired and the install the real wheel.
+  const file = path.join(cache, cached[0]);
+  const bytes = fs.readFileSync(file);
+  bytes[bytes.length - 100] ^= 0xff;
+  fs.writeFileSync(file, bytes);
+  const third = await install();
+  assert.equal(wheelRequests(index).length, 2);
+  assert.equal(fs.readFileSync(file).equals(fs.readFileSync(path.join(dir, cached[0].slice(65)))), true);
+  assert.equal(third.runPython('import attrs; attrs.__name__'), 'attrs');
 });

@@ -16,8 +16,10 @@ How it works (and where it differs from Pyodide's micropip):
   only, or wheels for other platforms) is an error naming it and its chain: an older version with a
   wheel is never taken silently. A requirement the user gives beats the lock file's version.
 - Index metadata (PEP 658 `.metadata` files when the index offers them, else the wheel) is fetched
-  in parallel with the resolution; wheels are downloaded in parallel, checked against the index's
-  sha256, then installed in one all-or-nothing batch by the runtime's installer (_sangam_install).
+  in parallel with the resolution; wheels are downloaded in parallel (in Node through the package
+  cache when loadPyodide was given a packageCacheDir; read in JS as they arrive), checked against
+  the index's sha256, then installed in one all-or-nothing batch by the runtime's installer
+  (_sangam_install).
 - Indexes: PEP 691 JSON, PEP 503 HTML and the PyPI JSON API (URLs with `{package_name}`). sangam
   names no index of its own: the default is $PIP_INDEX_URL (split on spaces), else none (packages
   come from the lock file only) until set_index_urls or index_urls= says which.
@@ -208,15 +210,15 @@ async def install(
             url = entry["file_name"]
             if "://" not in url and base_url:
                 url = urljoin(base_url, url)
-            data = await _read_url(url, credentials)
+            data = await _fetch_wheel(url, entry.get("sha256"), credentials)
             return (entry["file_name"].rsplit("/", 1)[-1], data, None, entry.get("sha256") or None,
                     {"requested": canonicalize_name(c.name) in requested, "dist_info_files": {
                         SOURCE_FILE: json.dumps({"url": url, "sha256": entry.get("sha256"), "lockfile": True}).encode()}})
         f = c.file
         data = c.wheel_bytes
         if data is None:
-            data, _ = await _index.fetch(f.url, credentials=credentials)
-        sha = f.sha256 or hashlib.sha256(data).hexdigest()
+            data = await _fetch_wheel(f.url, f.sha256, credentials)
+        sha = f.sha256 or _sha256_of(data)
         return (f.filename, data, None, f.sha256 or None,
                 {"requested": canonicalize_name(c.name) in requested, "dist_info_files": {
                     SOURCE_FILE: json.dumps({"url": f.url, "sha256": sha, "index": True}).encode()}})
@@ -270,6 +272,26 @@ def _wheel_requires(data, file_name):
         if _marker_env_ok(r):
             out.append(r)
     return out
+
+
+async def _fetch_wheel(url, sha256, credentials=None):
+    """A wheel for the installer: in a JS runtime through pyodide_js._wheels (Node caches it in
+    packageCacheDir by sha256; it is read in JS, in parallel with the other downloads), else its
+    bytes. The installer checks its sha256."""
+    wheels = _sangam_install._js_wheels()
+    if wheels is None or url.startswith(("emfs:", "file:")):
+        return await _read_url(url, credentials)
+    try:
+        return await wheels.fetch(url, sha256 or "", credentials or None)
+    except Exception as e:  # a JsException from fetch(): install() says nothing was installed
+        raise OSError(f"cannot download {url}: {e}") from None
+
+
+def _sha256_of(data) -> str:
+    """The sha256 (hex) of what _fetch_wheel returned."""
+    if getattr(data, "_sangamArchive", False):
+        return str(data.sha256)
+    return hashlib.sha256(data.to_bytes() if hasattr(data, "byteLength") else data).hexdigest()
 
 
 async def _read_url(url, credentials=None) -> bytes:

@@ -133,7 +133,7 @@ def _write_files(files: list[tuple[str, bytes]]):
 
 def install(entries) -> str:
     """Installs the wheels (and shared_library archives) of one loadPackage batch, all or nothing.
-    `entries` is a JS array of {file_name, data: Uint8Array, direct_url: JSON text or null, sha256:
+    `entries` is a JS array of {file_name, data: Uint8Array or a wheel read in JS, direct_url: JSON text or null, sha256:
     hex or null, channel, name, requested, package_type}. Returns JSON: one {name, version, imports,
     shared_libraries} per entry."""
     import _sangam_install
@@ -149,7 +149,7 @@ def install(entries) -> str:
         wheels.append(
             (
                 entry.file_name,
-                entry.data.to_bytes(),
+                entry.data,  # a wheel read in JS (src/js/wheel-reader.mjs), or its bytes
                 json.loads(direct_url) if direct_url else None,
                 entry.sha256 or None,
                 # A dependency pulled in by another package was not asked for (PEP 376 REQUESTED).
