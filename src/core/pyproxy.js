@@ -214,6 +214,7 @@ addToLibrary({
           return true;
         },
         has(target, key) {
+          if (typeof key === 'symbol') return key in target;
           // (A function's own `prototype` must be `in` it: JS's invariant for Proxies.)
           if (isOwn(target, key) || key === 'prototype' && typeof target === 'function') return true;
           const s = live(target[STATE]);

@@ -104,6 +104,27 @@ test('a sized object\'s length cannot be assigned (strict mode: TypeError) and d
   }
 });
 
+test('`in` a PyProxy: then, catch, finally, Symbol.iterator and next only where Python has the protocol', () => {
+  const all = py.runPython(`from pyodide.ffi import to_js
+class PdNo: pass
+class PdAwait:
+    def __await__(self): return iter([])
+class PdIter:
+    def __iter__(self): return iter([])
+class PdNext:
+    def __next__(self): pass
+class PdAwaitIter(PdAwait, PdIter): pass
+class PdAwaitNext(PdAwait, PdNext): pass
+to_js([PdNo(), PdAwait(), PdIter(), PdNext(), PdAwaitIter(), PdAwaitNext()])`);
+  try {
+    const has = (x) => ['then', 'catch', 'finally', Symbol.iterator, 'next'].map((k) => (k in x ? 1 : 0)).join('');
+    assert.deepEqual(all.map(has), ['00000', '11100', '00010', '00011', '11110', '11111']);
+  } finally {
+    for (const x of all) x.destroy();
+    py.runPython('del PdNo, PdAwait, PdIter, PdNext, PdAwaitIter, PdAwaitNext');
+  }
+});
+
 // ---- garbage collection
 
 test('a PyProxy that JS drops without destroy() is released by JS\'s garbage collector', async () => {
