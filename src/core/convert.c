@@ -240,7 +240,13 @@ dict_to_js(ToJs *c, PyObject *obj, int depth)
     PyObject *entries = sangam_jsproxy_wrap(container);
     PyObject *result = entries ? PyObject_CallOneArg(converter, entries) : NULL;
     Py_XDECREF(entries);
-    return sangam_py_take_js(result);
+    /* A dict reached again converts to the same JS object (as in Pyodide). */
+    JsRef ref = sangam_py_take_js(result);
+    if (ref && memo_put(c, obj, ref) < 0) {
+        sangam_h_release(ref);
+        return 0;
+    }
+    return ref;
 error_items:
     Py_DECREF(items);
 error:
@@ -307,7 +313,12 @@ buffer_to_js(PyObject *obj)
 typedef struct {
     ToJs *c;
     int depth;
+    PyObject *self; /* eager_converter: the value it was called for (convert() of it is the
+                       built-in conversion), else NULL */
 } ConverterContext;
+
+static JsRef builtin_to_js(ToJs *c, PyObject *obj, int depth);
+static JsRef proxy_to_js(ToJs *c, PyObject *obj);
 
 static ConverterContext *
 context_of(PyObject *capsule)
@@ -324,7 +335,9 @@ static PyObject *
 converter_convert(PyObject *capsule, PyObject *value)
 {
     ConverterContext *ctx = context_of(capsule);
-    JsRef ref = ctx ? to_js(ctx->c, value, ctx->depth) : 0;
+    JsRef ref = !ctx                 ? 0
+                : value == ctx->self ? builtin_to_js(ctx->c, value, ctx->depth)
+                                     : to_js(ctx->c, value, ctx->depth);
     return ref ? sangam_js_take_py(ref) : NULL;
 }
 
@@ -348,21 +361,32 @@ static PyMethodDef converter_convert_def = {"convert", converter_convert, METH_O
 static PyMethodDef converter_cache_def = {
     "cache_conversion", (PyCFunction)(void (*)(void))converter_cache, METH_FASTCALL, NULL};
 
+/* Calls converter(obj, convert, cache_conversion): default_converter (for what has no built-in
+ * conversion) or, eager, eager_converter (for every value without an immediate JS form, before the
+ * built-in conversion). An eager converter's Python result that is no JS value becomes a PyProxy,
+ * listed in pyproxies as the conversion's other proxies are. */
 static JsRef
-default_convert(ToJs *c, PyObject *obj, int depth)
+call_converter(ToJs *c, PyObject *converter, PyObject *obj, int depth, int eager)
 {
-    ConverterContext ctx = {c, depth};
+    ConverterContext ctx = {c, depth, eager ? obj : NULL};
     PyObject *capsule = PyCapsule_New(&ctx, "sangam.to_js", NULL);
     PyObject *convert = capsule ? PyCFunction_New(&converter_convert_def, capsule) : NULL;
     PyObject *cache = convert ? PyCFunction_New(&converter_cache_def, capsule) : NULL;
-    PyObject *result = cache ? PyObject_CallFunctionObjArgs(c->options->default_converter, obj,
-                                                            convert, cache, NULL)
-                             : NULL;
+    PyObject *result =
+        cache ? PyObject_CallFunctionObjArgs(converter, obj, convert, cache, NULL) : NULL;
     ctx.c = NULL; /* the helpers may outlive the call; they refuse to work from now on */
     Py_XDECREF(cache);
     Py_XDECREF(convert);
     Py_XDECREF(capsule);
-    return sangam_py_take_js(result);
+    if (!eager || result == NULL) {
+        return sangam_py_take_js(result);
+    }
+    JsRef ref = immediate_to_js(result);
+    if (!ref && !PyErr_Occurred()) {
+        ref = proxy_to_js(c, result);
+    }
+    Py_DECREF(result);
+    return ref;
 }
 
 static JsRef
@@ -397,6 +421,22 @@ to_js(ToJs *c, PyObject *obj, int depth)
     if (depth == 0) {
         return proxy_to_js(c, obj);
     }
+    if (c->options->eager_converter) {
+        if (Py_EnterRecursiveCall(" in to_js")) {
+            return 0;
+        }
+        ref = call_converter(c, c->options->eager_converter, obj, depth, 1);
+        Py_LeaveRecursiveCall();
+        return ref;
+    }
+    return builtin_to_js(c, obj, depth);
+}
+
+/* The conversion of a value that has no immediate JS form, by its type. */
+static JsRef
+builtin_to_js(ToJs *c, PyObject *obj, int depth)
+{
+    JsRef ref;
     if (Py_EnterRecursiveCall(" in to_js")) {
         return 0;
     }
@@ -409,7 +449,7 @@ to_js(ToJs *c, PyObject *obj, int depth)
     } else if (PyObject_CheckBuffer(obj)) {
         ref = buffer_to_js(obj);
     } else if (c->options->default_converter) {
-        ref = default_convert(c, obj, depth);
+        ref = call_converter(c, c->options->default_converter, obj, depth, 0);
     } else {
         ref = proxy_to_js(c, obj);
     }

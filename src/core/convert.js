@@ -342,6 +342,46 @@ addToLibrary({
     }
   },
 
+  // LiteralMap (Pyodide's, for toJsLiteralMap): a Map whose string keys read, write and delete
+  // as properties too (`m.a` is m.get("a")), where no Map member has that name.
+  $literalMapClass: () => {
+    const maps = new WeakMap(); // proxy -> its Map
+    const mapOf = (m) => maps.get(m) ?? m;
+    const isKey = (t, k) => typeof k === 'string' && !(k in t);
+    class LiteralMap extends Map {
+      constructor(entries) {
+        super(entries);
+        const proxy = new Proxy(this, {
+          get: (t, k, r) => (isKey(t, k) ? t.get(k) : Reflect.get(t, k, r)),
+          set: (t, k, v, r) => (isKey(t, k) ? (t.set(k, v), true) : Reflect.set(t, k, v, r)),
+          has: (t, k) => (isKey(t, k) ? t.has(k) : k in t),
+          deleteProperty: (t, k) => (isKey(t, k) ? (t.delete(k), true) : Reflect.deleteProperty(t, k)),
+          ownKeys: (t) => [...new Set([...Reflect.ownKeys(t), ...[...t.keys()].filter((k) => typeof k === 'string')])],
+          getOwnPropertyDescriptor: (t, k) => (typeof k === 'string' && !Object.hasOwn(t, k) && t.has(k)
+            ? { value: t.get(k), writable: true, enumerable: true, configurable: true }
+            : Reflect.getOwnPropertyDescriptor(t, k)),
+        });
+        maps.set(proxy, this);
+        return proxy;
+      }
+      get size() { return Map.prototype.__lookupGetter__('size').call(mapOf(this)); }
+    }
+    // (Map's methods need the Map itself as `this`, not the Proxy.)
+    for (const name of ['get', 'has', 'delete', 'clear', 'forEach', 'keys', 'values', 'entries',
+      Symbol.iterator]) {
+      const f = Map.prototype[name];
+      Object.defineProperty(LiteralMap.prototype, name, {
+        value: { [name]: function (...args) { return f.apply(mapOf(this), args); } }[name],
+        writable: true, configurable: true,
+      });
+    }
+    Object.defineProperty(LiteralMap.prototype, 'set', {
+      value: function set(k, v) { Map.prototype.set.call(mapOf(this), k, v); return this; },
+      writable: true, configurable: true,
+    });
+    return LiteralMap;
+  },
+
   // Builders for convert.c's to_js (handles in, handles out; *_add steal their arguments).
   sangam_js_array_new__deps: ['$Handles'],
   sangam_js_array_new: () => Handles.add([]),
@@ -351,8 +391,10 @@ addToLibrary({
     Handles.values[array].push(Handles.take(item));
     return 0;
   },
-  sangam_js_object_new__deps: ['$Handles'],
-  sangam_js_object_new: () => Handles.add({}),
+  // A dict's JS form: an Object, or with loadPyodide({toJsLiteralMap: true}) a LiteralMap.
+  sangam_js_object_new__deps: ['$Handles', '$Convert', '$literalMapClass'],
+  sangam_js_object_new: () => Handles.add(Module.toJsLiteralMap
+    ? new (Convert.LiteralMap ??= literalMapClass())() : {}),
   // Returns 1 (and sets nothing) if the key names a property already, 2 if it is no property name.
   sangam_js_object_set__deps: ['$Handles'],
   sangam_js_object_set: (obj, key, value) => {
@@ -360,6 +402,10 @@ addToLibrary({
     const k = Handles.take(key);
     const v = Handles.take(value);
     if (!['string', 'number', 'boolean', 'undefined', 'bigint'].includes(typeof k) && k !== null) return 2;
+    if (o instanceof Map) {
+      o.set(k, v);
+      return 0;
+    }
     const name = String(k);
     if (Object.prototype.hasOwnProperty.call(o, name)) return 1;
     o[name] = v;

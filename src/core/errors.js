@@ -79,10 +79,23 @@ addToLibrary({
         }
       }
     },
-    // str() of the JsException for a JS value thrown: "name: message".
+    // str() of the JsException for a JS value thrown: "name: message". A thrown string is the
+    // message; another value that is no Error is described in Pyodide's words (code matches on
+    // them): its type and tag, and what `${value}` and value.toString() give.
     text(e) {
       try {
-        return Errors.instanceOf(e, Error) ? `${e.name}: ${e.message}` : `Error: ${String(e)}`;
+        if (Errors.instanceOf(e, Error)) return `${e.name}: ${e.message}`;
+        if (typeof e === 'string') return `Error: ${e}`;
+        const gives = (f, verb) => {
+          try {
+            return `${verb} """${f()}"""`;
+          } catch {
+            return 'fails';
+          }
+        };
+        return `Error: A value of type ${typeof e} with tag ${Object.prototype.toString.call(e)} was ` +
+          `thrown as an error!\nString interpolation of the thrown value ${gives(() => `${e}`, 'gives')}.` +
+          `\nThe thrown value's toString method ${gives(() => e.toString(), 'returns')}.`;
       } catch {
         // (A revoked Proxy refuses even this.)
         return Errors.safely(() => Object.prototype.toString.call(e)) || 'Error: a JS value that cannot be described';

@@ -46,6 +46,7 @@ ffi_to_js(PyObject *module, PyObject *args, PyObject *kwargs)
         pyproxies == Py_None ? 0 : sangam_jsproxy_ref(pyproxies),
         dict_converter == Py_None ? NULL : dict_converter,
         default_converter == Py_None ? NULL : default_converter,
+        eager == Py_None ? NULL : eager,
     };
     JsRef ref = sangam_to_js(obj, &options);
     if (!ref) {

@@ -122,6 +122,12 @@ jsproxy_getattro(PyObject *self, PyObject *name)
         PyErr_SetString(PyExc_AttributeError, u);
         return NULL;
     }
+    if (dict && n == 4 && strcmp(u, "_sig") == 0) { /* bind_sig's signature, as in Pyodide */
+        PyObject *sig = PyDict_GetItemString(dict, "__sig__");
+        if (sig) {
+            return Py_NewRef(sig);
+        }
+    }
     if (_PyType_Lookup(Py_TYPE(self), name) != NULL ||
         (dict && is_dunder(name) && PyDict_Contains(dict, name) == 1)) {
         return PyObject_GenericGetAttr(self, name);

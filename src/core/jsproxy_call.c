@@ -77,6 +77,18 @@ jscallable_bind(PyObject *self, PyObject *this_obj)
     return bound;
 }
 
+/* A JS function stored on a Python class is a method, as in Pyodide: read through an instance,
+ * it is bound with the instance as JS's `this`. */
+static PyObject *
+jscallable_descr_get(PyObject *self, PyObject *obj, PyObject *type)
+{
+    (void)type;
+    if (obj == NULL || obj == Py_None) {
+        return Py_NewRef(self);
+    }
+    return jscallable_bind(self, obj);
+}
+
 static PyMemberDef jscallable_members[] = {
     {"__vectorcalloffset__", Py_T_PYSSIZET, offsetof(JsProxy, vectorcall), Py_READONLY},
     {NULL},
@@ -88,9 +100,7 @@ static PyMethodDef jscallable_methods[] = {
 };
 
 PyType_Slot jscallable_slots[] = {
-    {Py_tp_call, PyVectorcall_Call},
-    {Py_tp_members, jscallable_members},
-    {Py_tp_methods, jscallable_methods},
-    {Py_tp_doc, "A JavaScript function."},
-    {0, NULL},
+    {Py_tp_call, PyVectorcall_Call},       {Py_tp_descr_get, jscallable_descr_get},
+    {Py_tp_members, jscallable_members},   {Py_tp_methods, jscallable_methods},
+    {Py_tp_doc, "A JavaScript function."}, {0, NULL},
 };

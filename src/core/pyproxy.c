@@ -352,7 +352,8 @@ SANGAM_EXPORT JsRef
 sangam_pp_tojs(PyObject *obj, int depth, int create_pyproxies, JsRef pyproxies,
                PyObject *dict_converter, PyObject *default_converter)
 {
-    ToJsOptions options = {depth, create_pyproxies, pyproxies, dict_converter, default_converter};
+    ToJsOptions options = {depth,          create_pyproxies,  pyproxies,
+                           dict_converter, default_converter, NULL};
     JsRef ref = sangam_to_js(obj, &options);
     Py_XDECREF(dict_converter);
     Py_XDECREF(default_converter);

@@ -114,8 +114,14 @@ addToLibrary({
         if (borrowed) P.borrowed.push(proxy);
         return proxy;
       };
+      // A callable's target is a function (so the Proxy is callable and `instanceof Function`):
+      // strict, so it has no own `arguments` or `caller`; its own `prototype` cannot go (JS
+      // requires `"prototype" in` it), `length` and `name` are deleted.
+      // (A function made in a class body is strict, whatever the code around it; no eval, so a
+      // page's Content-Security-Policy does not matter.)
+      const strictFunction = class { static make() { return function () {}; } }.make;
       P.callableTarget = (cls) => {
-        const f = () => {};
+        const f = strictFunction();
         delete f.length;
         delete f.name;
         Object.setPrototypeOf(f, cls.prototype);
@@ -182,7 +188,11 @@ addToLibrary({
       };
 
       // ---- the Proxy handler: Python attributes behind JS property access.
-      const isOwn = (target, key) => typeof key === 'symbol' || key in target;
+      // Properties of Function.prototype that a callable's proxy leaves to Python (a Python
+      // object's `name` or `length` is its own): as in Pyodide, they are Python attributes.
+      const PYTHON_FIRST = new Set(['name', 'length', 'caller', 'arguments', 'prototype']);
+      const isOwn = (target, key) => typeof key === 'symbol' ||
+        (key in target && !(typeof target === 'function' && PYTHON_FIRST.has(key)));
       const pyKey = (key) => (key.startsWith('$') ? key.slice(1) : key);
       const isIndex = (key) => /^(0|[1-9][0-9]*)$/.test(key);
       P.handler = {
@@ -194,7 +204,7 @@ addToLibrary({
           return P.isPyProxy(value) ? P.cached(s, value) : value;
         },
         set(target, key, value) {
-          if (typeof key === 'symbol' || (key in target && !key.startsWith('$'))) {
+          if (typeof key === 'symbol' || (isOwn(target, key) && !key.startsWith('$'))) {
             return Reflect.set(target, key, value);
           }
           const s = live(target[STATE]);
@@ -206,7 +216,9 @@ addToLibrary({
           return true;
         },
         has(target, key) {
-          if (isOwn(target, key)) return true;
+          if (typeof key === 'symbol') return key in target;
+          // (A function's own `prototype` must be `in` it: JS's invariant for Proxies.)
+          if (isOwn(target, key) || key === 'prototype' && typeof target === 'function') return true;
           const s = live(target[STATE]);
           // (Array.prototype's methods ask whether each index is there.)
           if ((s.flags & Flags.PY_SEQUENCE) && (s.flags & Flags.PY_LENGTH) && isIndex(key)) {
@@ -215,7 +227,7 @@ addToLibrary({
           return withName(pyKey(key), (ptr, len) => cInt(_sangam_pp_hasattr, s.ptr, ptr, len)) === 1;
         },
         deleteProperty(target, key) {
-          if (typeof key === 'symbol' || key in target) return Reflect.deleteProperty(target, key);
+          if (isOwn(target, key) || Object.hasOwn(target, key)) return Reflect.deleteProperty(target, key);
           const s = live(target[STATE]);
           withName(pyKey(key), (ptr, len) => cInt(_sangam_pp_setattr, s.ptr, ptr, len, 0));
           return true;
@@ -233,8 +245,7 @@ addToLibrary({
           return { value: P.handler.get(target, key), writable: true, enumerable: true, configurable: true };
         },
         apply(target, thisArg, args) {
-          const s = live(target[STATE]);
-          return P.call(s, s.captureThis ? [thisArg, ...args] : args, null);
+          return P.invoke(live(target[STATE]), thisArg, args, null);
         },
       };
       P.dir = (s) => {
@@ -295,6 +306,14 @@ addToLibrary({
         if (r === 0) Errors.throwPython();
         return Handles.take(r);
       };
+      // A call with JS's `this`: a bound proxy (bind()) has its own `this` (the first bound
+      // one, as for JS functions) and leading arguments; captureThis() passes `this` first.
+      P.invoke = (s, thisArg, args, kwargs) => {
+        const b = s.bound;
+        const self = b ? b.thisArg : thisArg;
+        const all = b ? [...b.args, ...args] : args;
+        return P.call(s, s.captureThis ? [self, ...all] : all, kwargs);
+      };
       // pyodide.code.relaxed_call(f, *args, **kwargs).
       P.callRelaxed = (f, args, kwargs) => {
         const code = take(c(Module._sangam_pyimport, Convert.utf8('pyodide.code')[0]));
@@ -352,7 +371,12 @@ addToLibrary({
         copy() {
           const s = enter(this);
           _Py_IncRef(s.ptr);
-          return P.wrap(s.ptr, false);
+          const p = P.wrap(s.ptr, false);
+          // (A copy calls as the original does: captureThis() and bind() are kept.)
+          const c = p[STATE];
+          c.captureThis = s.captureThis;
+          c.bound = s.bound;
+          return p;
         }
         toJs({ depth = -1, pyproxies, create_pyproxies = true, createPyProxies, dict_converter,
           dictConverter, default_converter, defaultConverter } = {}) {
@@ -469,15 +493,13 @@ addToLibrary({
         getBuffer(type) { return P.getBuffer(enter(this), type); },
       };
       // (create_proxy(f, capture_this=True): the `this` of a call is f's first argument.)
-      const withThis = (s, thisArg, args) => (s.captureThis ? [thisArg, ...args] : args);
       methods[F.PY_CALLABLE] = {
         apply(thisArg, args) {
           const s = enter(this);
-          return P.call(s, withThis(s, thisArg, Array.from(args ?? [])), null);
+          return P.invoke(s, thisArg, Array.from(args ?? []), null);
         },
         call(thisArg, ...args) {
-          const s = enter(this);
-          return P.call(s, withThis(s, thisArg, args), null);
+          return P.invoke(enter(this), thisArg, args, null);
         },
         callKwargs(...args) {
           if (!args.length) {
@@ -487,7 +509,7 @@ addToLibrary({
           if (typeof kwargs !== 'object' || kwargs === null) {
             throw new TypeError('callKwargs: the last argument must be an object of keyword arguments');
           }
-          return P.call(enter(this), args, kwargs);
+          return P.invoke(enter(this), undefined, args, kwargs);
         },
         // options: kwargs (the last argument is an object of keyword arguments), relaxed
         // (arguments the function does not take are dropped: pyodide.code.relaxed_call),
@@ -521,13 +543,14 @@ addToLibrary({
           p[STATE].captureThis = true;
           return p;
         },
-        bind(thisArg, ...bound) {
-          const self = this;
-          const f = (...args) => {
-            const s = enter(self);
-            return P.call(s, withThis(s, thisArg, [...bound, ...args]), null);
-          };
-          return f;
+        // As a JS function's bind(): a new PyProxy (a copy) with `this` fixed (the first bind's
+        // stays) and the arguments put first; it has captureThis(), bind() and destroy().
+        bind(thisArg, ...args) {
+          const s = enter(this);
+          const p = this.copy();
+          p[STATE].bound = s.bound ? { thisArg: s.bound.thisArg, args: [...s.bound.args, ...args] }
+            : { thisArg, args };
+          return p;
         },
       };
       // ---- a sequence is array-like to JS: Array.prototype's methods with JS semantics
@@ -621,10 +644,14 @@ addToLibrary({
         if (args.length) setSlice(this, 0, 0, args);
         return this.length;
       };
+      P.functionBase = Object.create(Function.prototype, Object.getOwnPropertyDescriptors(PyProxy.prototype));
       P.classFor = (flags) => {
         let cls = P.classes.get(flags);
         if (cls) return cls;
         cls = class extends PyProxy {};
+        // A callable's proxy is a Function too (`instanceof Function`, Function.prototype's
+        // members), with PyProxy's members in front.
+        if (flags & F.PY_CALLABLE) Object.setPrototypeOf(cls.prototype, P.functionBase);
         for (const [flag, set] of Object.entries(methods)) {
           if (flags & Number(flag)) {
             Object.defineProperties(cls.prototype, Object.getOwnPropertyDescriptors(set));

@@ -104,6 +104,7 @@ typedef struct {
     JsRef pyproxies;             /* a JS array collecting created proxies, or 0 */
     PyObject *dict_converter;    /* callable or NULL */
     PyObject *default_converter; /* callable or NULL */
+    PyObject *eager_converter;   /* callable or NULL */
 } ToJsOptions;
 JsRef sangam_to_js(PyObject *obj, const ToJsOptions *options);
 

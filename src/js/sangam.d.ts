@@ -45,6 +45,8 @@ export interface SangamConfig {
   fsInit?: (FS: FileSystem, info: { sitePackages: string }) => void | Promise<void>;
   /** JS `null` becomes Python `None` rather than `jsnull` (Pyodide's old behaviour). */
   convertNullToNone?: boolean;
+  /** to_js makes a dict a LiteralMap (a Map whose string keys are properties too). */
+  toJsLiteralMap?: boolean;
   /**
    * A memory snapshot (from `makeMemorySnapshot()`, or a promise of one) to start from instead of
    * Python's start-up; `false`: Python's own start-up. Default in Node: the snapshot in indexURL

@@ -74,6 +74,8 @@ export async function loadSangam(options = {}) {
   // Options kept from Pyodide: fsInit(FS, {sitePackages}) prepares the file system before
   // Python starts; convertNullToNone makes JS null None in Python (not jsnull).
   Module.convertNullToNone = !!options.convertNullToNone;
+  // toJsLiteralMap: to_js makes a dict a LiteralMap (a Map whose string keys are properties too).
+  Module.toJsLiteralMap = !!options.toJsLiteralMap;
   const snapshot = await snapshotChoice;
   // The API object, in the handle table of a restored runtime before the object exists.
   const API_PLACEHOLDER = {};

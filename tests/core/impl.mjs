@@ -31,10 +31,12 @@ export function load() {
 }
 
 // A runtime of its own, for tests that must not disturb the shared one.
-export async function loadFresh() {
+// `extra`: more loadPyodide options.
+export async function loadFresh(extra = {}) {
   const opts = {
     stdout: (line) => stdout.push(line),
     stderr: (line) => stderr.push(line),
+    ...extra,
   };
   if (isPyodide) {
     const dir = root + 'bench/node_modules/pyodide-0.29/';
@@ -88,6 +90,12 @@ export function assertNoLeak(py, before, what = 'the test') {
 // forgets the error, which a FinalizationRegistry then reports in a later task.
 v8.setFlagsFromString('--expose-gc');
 const jsGc = vm.runInNewContext('gc');
+
+// Runs JS's garbage collector, then lets a task pass (FinalizationRegistry callbacks run in one).
+export async function collectGarbage() {
+  jsGc();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+}
 
 async function collectedCounts(py) {
   for (let i = 0; i < 2; i++) {

@@ -34,6 +34,36 @@ class BindClass:
     """Base of classes whose instances, as return annotations, bind results to them."""
 
 
+class Py2JsConverter:
+    """An argument annotation: pre_convert(value) is what JS gets."""
+
+    def __init__(self, pre_convert):
+        self.pre_convert = pre_convert
+
+
+class Js2PyConverter:
+    """A result annotation: post_convert(value) is what Python gets."""
+
+    def __init__(self, post_convert):
+        self.post_convert = post_convert
+
+
+def _converter_class(kind, method):
+    class Meta(type):
+        """A class statement with this metaclass makes a converter of its static method."""
+
+        def __new__(mcls, name, bases, namespace):
+            f = namespace[method]
+            return kind(f.__func__ if isinstance(f, staticmethod) else f)
+
+    Meta.__name__ = Meta.__qualname__ = kind.__name__ + "Meta"
+    return Meta
+
+
+Py2JsConverterMeta = _converter_class(Py2JsConverter, "pre_convert")
+Js2PyConverterMeta = _converter_class(Js2PyConverter, "post_convert")
+
+
 def _converter(annotation):
     """What an annotation asks for, as Pyodide reads it: Annotated[T, X] is X, Optional[X] and
     X | None are X, Future[X] and Awaitable[X] a promise whose value is converted as X."""
@@ -78,6 +108,7 @@ class _Plan:
         self.varkw = None
         self.deep = set()
         self.json = set()
+        self.pre = {}
         params = []
         defaults = {}
         for p in sig.parameters.values():
@@ -88,6 +119,8 @@ class _Plan:
                 self.deep.add(p.name)
             elif kind is Json:
                 self.json.add(p.name)
+            elif isinstance(kind, Py2JsConverter):
+                self.pre[p.name] = kind.pre_convert
             text = p.name
             if p.default is not Parameter.empty:
                 defaults[p.name] = p.default
@@ -147,6 +180,8 @@ class _Plan:
         return pos
 
     def _convert(self, name, value, keep):
+        if name in self.pre:
+            return self.pre[name](value)
         if name in self.deep:
             from pyodide.ffi import to_js
 
@@ -177,6 +212,8 @@ def _plan(func):
 
 
 def _convert_result(value, annotation):
+    if isinstance(annotation, Js2PyConverter):
+        return annotation.post_convert(value)
     if annotation is Deep and hasattr(value, "to_py"):
         return value.to_py()
     if annotation is Json and hasattr(value, "as_py_json"):
@@ -247,7 +284,7 @@ def attribute(sig, name, value):
         return asyncio.ensure_future(settle())
     if isclass(hint) and issubclass(hint, BindClass) and hasattr(value, "bind_sig"):
         return value.bind_sig(hint)
-    if hint in (Deep, Json):
+    if hint in (Deep, Json) or isinstance(hint, Js2PyConverter):
         return _convert_result(value, hint)
     member = getattr_static(sig, name, None) if isclass(sig) else None
     if member is not None and callable(member) and hasattr(value, "bind_sig"):
