@@ -54,7 +54,7 @@ build_libpng() {
 
 build_libjpeg() {
     cmake_static "$1" "$2" -DENABLE_SHARED=OFF -DENABLE_STATIC=ON -DWITH_SIMD=OFF -DWITH_TURBOJPEG=OFF \
-        -DWITH_JAVA=OFF -DCMAKE_SKIP_INSTALL_RULES=OFF
+        -DWITH_JAVA=OFF -DCMAKE_INSTALL_LIBDIR="$2/lib"  # its GNUInstallDirs takes a relative one from the build folder
 }
 
 build_freetype() {

@@ -1,4 +1,5 @@
 """The platform as Python sees it: identity, the standard library's C modules, time, files."""
+import errno
 import os
 import sys
 import tempfile
@@ -88,7 +89,7 @@ class PlatformTest(unittest.TestCase):
             # A descriptor that is not open is still EBADF.
             with self.assertRaises(OSError) as cm:
                 os.fstat(10_000)
-            self.assertEqual(cm.exception.errno, 9)
+            self.assertEqual(cm.exception.errno, errno.EBADF)
 
     def test_environment(self):
         self.assertIn("HOME", os.environ)
