@@ -12,7 +12,7 @@ shift 2
 
 LIB_CFLAGS="${SANGAM_LIB_OPT:--O2} -fPIC -fwasm-exceptions -sSUPPORT_LONGJMP=wasm"
 # Which libraries each one is built on (their prefixes are in its key and on its search paths).
-declare -A DEPS=([libyaml]="" [libpng]="" [libjpeg]="" [freetype]="libpng" [libxml2]="" [libxslt]="libxml2"
+declare -A DEPS=([libyaml]="" [libpng]="" [libjpeg]="" [freetype]="" [libxml2]="" [libxslt]="libxml2"
                  [geos]="" [qhull]="")
 
 declare -A PREFIXES=()
@@ -58,7 +58,7 @@ build_libjpeg() {
 }
 
 build_freetype() {
-    configure_static "$1" "$2" --with-zlib=yes --with-png=yes --with-bzip2=no --with-brotli=no \
+    configure_static "$1" "$2" --with-zlib=yes --with-png=no --with-bzip2=no --with-brotli=no \
         --with-harfbuzz=no && (cd "$1" && emmake make -j"$JOBS" && emmake make install)
 }
 
