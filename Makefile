@@ -4,6 +4,7 @@
 #   make bench      benchmarks against native CPython and Pyodide
 #   make test-cpython   CPython's full regression suite inside the runtime
 #   make docs       sangam's documentation site, dist/docs/ (its examples run in the page)
+#   make packages       the package set (packages/) into dist/packages/; make test-packages runs its tests
 
 SHELL := /bin/bash
 # sangam's version: the one place it is written. C gets it as SANGAM_VERSION (pyodide.__version__),
@@ -14,7 +15,7 @@ BUILD := build
 DIST := dist
 NODE := node
 
-.PHONY: all npm docs test test-cpython test-cpython-quick bench format clean fuzz soak fault-sweep
+.PHONY: all npm docs test test-cpython packages test-packages test-cpython-quick bench format clean fuzz soak fault-sweep
 all: $(DIST)/.stamp $(DIST)/console.html $(DIST)/sangam.snapshot
 
 # Cached external builds; re-run whenever the recipes or the manifest change.
@@ -115,6 +116,15 @@ docs: all
 test: all
 	tools/test-deps.sh
 	tests/run-all.sh
+
+# The package set (packages/NAME.toml, buildtool/pkgset.py): wheels and their native libraries,
+# built with bin/sangam-build and its cache, into dist/packages/ with a pyodide-lock.json; then each
+# package's own tests with pytest in a sangam venv (a table of the results; build/package-set/).
+# PACKAGES=name... chooses some.
+packages: all
+	nice bin/sangam-build package-set build $(PACKAGES)
+test-packages: packages
+	nice bin/sangam-build package-set test $(PACKAGES)
 
 # CPython's own regression suite, module by module (tests/cpython/README.md).
 test-cpython: all

@@ -2,6 +2,7 @@
 
     sangam-build [SRC_DIR | NAME==VERSION] [-o DIR] [--strict] [--no-cache] [-v] [-C KEY=VALUE]...
     sangam-build venv DIR
+    sangam-build package-set build|test|list [NAME...]   (packages/; buildtool/pkgset.py)
 
 Started with the cache's native CPython (standard library only): it makes sure the host tools'
 venv exists, then runs itself again inside it.
@@ -70,13 +71,16 @@ def main(argv):
     if argv[:1] == ["venv"]:
         from .venv import main as venv_main
         return venv_main(argv[1:])
+    if argv[:1] == ["package-set"]:
+        from .pkgset import main as pkgset_main
+        return pkgset_main(argv[1:])
 
     args = parse(argv)
     from .build import BuildFailed, Progress, build
     progress = Progress()
     src = args.source
     outdir = args.outdir or (str(Path(src) / "dist") if Path(src).is_dir() else "dist")
-    default_pins = [p for p in [REPO / "tests" / "buildtool" / "sdists.txt", *sorted((REPO / "packages").glob("*.txt"))]
+    default_pins = [p for p in [REPO / "tests" / "buildtool" / "sdists.txt", *sorted((REPO / "packages").glob("*.toml"))]
                     if p.exists()]
     try:
         wheel, hit = build(src, outdir, strict=args.strict, config_settings=config_settings(args.config_setting),

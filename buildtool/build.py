@@ -23,7 +23,7 @@ from pathlib import Path
 
 from . import crossenv
 from .crossenv import EXT_SUFFIX, PLATFORM_TAG, WHEEL_TAG, CrossEnv, cache_dir
-from .hostenv import REQUIREMENTS, wheelhouse_dir
+from .hostenv import REQUIREMENTS, ensure_wheelhouse, wheelhouse_dir
 from .sdist import fetch, normalize, read_pins, unpack
 
 HERE = Path(__file__).resolve().parent
@@ -161,20 +161,34 @@ def flag_summary(flag_log):
 
 
 def build(source, outdir, *, strict=False, config_settings=None, verbose=False, use_cache=True,
-          pins_files=(), progress=None):
+          pins_files=(), progress=None, env=None, requirements=()):
+    """Builds one wheel into outdir; (path, cache hit?). `env`: variables the backend runs with
+    (a package set recipe's, and its native libraries' SANGAM_LIB_PREFIXES); `requirements`: more
+    pinned lists of build requirements (the package set's) beside host-requirements.txt. Both are
+    part of the cache key."""
     progress = progress or Progress()
+    env = dict(env or {})
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
     config_settings = dict(config_settings or {})
     outdir = Path(outdir).resolve()
     outdir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="sangam-build-"))
     try:
-        return _build(source, outdir, work, strict, config_settings, verbose, use_cache, pins_files, progress)
+        return _build(source, outdir, work, strict, config_settings, verbose, use_cache, pins_files, progress, env,
+                      list(requirements))
     finally:
         if os.environ.get("SANGAM_BUILD_KEEP") != "1":
             shutil.rmtree(work, ignore_errors=True)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
-def _build(source, outdir, work, strict, config_settings, verbose, use_cache, pins_files, progress):
+def _build(source, outdir, work, strict, config_settings, verbose, use_cache, pins_files, progress, env,
+           requirements):
     paths = crossenv.read_paths()
     native = str(Path(paths["PY_NATIVE"]) / "bin" / "python3.13")
     cross = CrossEnv(paths, native)
@@ -203,7 +217,8 @@ def _build(source, outdir, work, strict, config_settings, verbose, use_cache, pi
     # Cache.
     key_parts = {
         "source": src_hash, "toolchain": cross.key, "buildtool": buildtool_hash(),
-        "config_settings": config_settings, "strict": strict,
+        "config_settings": config_settings, "strict": strict, "env": env,
+        "requirements": [hashlib.sha256(Path(r).read_bytes()).hexdigest() for r in requirements],
         "flags": {k: os.environ.get(k, "") for k in ("CFLAGS", "CXXFLAGS", "LDFLAGS", "CPPFLAGS", "SANGAM_KEEP_DEBUG")},
     }
     key = hashlib.sha256(json.dumps(key_parts, sort_keys=True).encode()).hexdigest()[:16]
@@ -229,9 +244,10 @@ def _build(source, outdir, work, strict, config_settings, verbose, use_cache, pi
     import build as pypa_build
     import build.env as pypa_env
 
-    house = wheelhouse_dir()
+    houses = [wheelhouse_dir()] + [ensure_wheelhouse(native, lambda m: progress.say("  " + m), r) for r in requirements]
     # Build requirements come from the pinned host wheels only.
-    os.environ.update({"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(house), "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
+    os.environ.update({"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": " ".join(map(str, houses)),
+                       "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
     os.environ.pop("PIP_INDEX_URL", None)
     os.environ.pop("PIP_EXTRA_INDEX_URL", None)
     # The host tools' bin (cmake, ninja) first, so backends find them rather than asking for them.

@@ -138,8 +138,10 @@ class CrossEnv:
             p.chmod(0o755)
         pc = root / "bin" / "pkg-config"
         pc.write_text("#!/bin/sh\n# pkg-config for the wasm libraries only; prefixes follow where the .pc files are.\n"
-                      f"PKG_CONFIG_LIBDIR={shlex.quote(self.pkg_config_libdir)} PKG_CONFIG_PATH= "
-                      f'exec /usr/bin/pkg-config --define-prefix "$@"\n')
+                      "# $SANGAM_LIB_PREFIXES (the package set's native libraries) come first.\n"
+                      f"libdir={shlex.quote(self.pkg_config_libdir)}\n"
+                      "IFS=:; for p in $SANGAM_LIB_PREFIXES; do libdir=\"$p/lib/pkgconfig:$libdir\"; done; unset IFS\n"
+                      'PKG_CONFIG_LIBDIR="$libdir" PKG_CONFIG_PATH= exec /usr/bin/pkg-config --define-prefix "$@"\n')
         pc.chmod(0o755)
 
     @property
@@ -162,6 +164,11 @@ set(CMAKE_RANLIB "{b / 'ranlib'}" CACHE FILEPATH "")
 set(CMAKE_STRIP "{b / 'strip'}" CACHE FILEPATH "")
 set(PKG_CONFIG_EXECUTABLE "{b / 'pkg-config'}" CACHE FILEPATH "")
 set(CMAKE_FIND_ROOT_PATH "{self.paths['WASM_LIBS']}")
+# The package set's native libraries (tools/build-pkglibs.sh), when a build has them.
+if(DEFINED ENV{{SANGAM_LIB_PREFIXES}})
+  string(REPLACE ":" ";" _sangam_lib_prefixes "$ENV{{SANGAM_LIB_PREFIXES}}")
+  list(APPEND CMAKE_FIND_ROOT_PATH ${{_sangam_lib_prefixes}})
+endif()
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE BOTH)
@@ -232,6 +239,7 @@ endforeach()
 
     def meson_cross_file(self, path, python):
         b = self.bin
+        lib_prefixes = [p for p in os.environ.get("SANGAM_LIB_PREFIXES", "").split(os.pathsep) if p]
         q = lambda s: "'" + str(s).replace("'", "\\'") + "'"
         Path(path).write_text(f"""\
 # sangam-build's meson cross file: the runtime's wasm32 Emscripten platform through the wrappers.
@@ -250,7 +258,7 @@ python3 = {q(python)}
 needs_exe_wrapper = true
 skip_sanity_check = true
 longdouble_format = 'IEEE_QUAD_LE'
-pkg_config_libdir = {q(self.pkg_config_libdir)}
+pkg_config_libdir = {q(':'.join([*(f"{p}/lib/pkgconfig" for p in reversed(lib_prefixes)), self.pkg_config_libdir]))}
 
 [host_machine]
 system = 'emscripten'

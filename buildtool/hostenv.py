@@ -26,10 +26,10 @@ class HostEnvError(Exception):
     pass
 
 
-def pinned():
-    """[(requirement, sha256)] from host-requirements.txt."""
+def pinned(requirements=REQUIREMENTS):
+    """[(requirement, sha256)] from host-requirements.txt (or another such list)."""
     out = []
-    for line in REQUIREMENTS.read_text().splitlines():
+    for line in Path(requirements).read_text().splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
@@ -38,8 +38,13 @@ def pinned():
     return out
 
 
-def wheelhouse_dir():
-    return cache_dir() / "buildtool-wheels"
+def wheelhouse_dir(requirements=REQUIREMENTS):
+    """host-requirements.txt's wheels; another list's (the package set's) have a folder of their own,
+    named by its contents (so no other checkout's list finds strays in it)."""
+    if Path(requirements) == REQUIREMENTS:
+        return cache_dir() / "buildtool-wheels"
+    key = hashlib.sha256(Path(requirements).read_bytes()).hexdigest()[:12]
+    return cache_dir() / f"buildtool-wheels-{Path(requirements).parent.name}-{key}"
 
 
 def _bundled_pip(python):
@@ -51,17 +56,17 @@ def _bundled_pip(python):
     return str(wheels[-1]) + "/pip"
 
 
-def ensure_wheelhouse(python, log=print):
-    """Every pinned wheel in the wheelhouse, checked; returns the folder."""
-    d = wheelhouse_dir()
+def ensure_wheelhouse(python, log=print, requirements=REQUIREMENTS):
+    """Every pinned wheel of `requirements` in its wheelhouse, checked; returns the folder."""
+    d = wheelhouse_dir(requirements)
     d.mkdir(parents=True, exist_ok=True)
-    pins = pinned()
+    pins = pinned(requirements)
     wanted = {h for _, h in pins}
     have = {}
     for f in sorted(d.glob("*.whl")):
         h = sha256_file(f)
         if h not in wanted:
-            raise HostEnvError(f"{f}: sha256 {h} is not pinned in {REQUIREMENTS} "
+            raise HostEnvError(f"{f}: sha256 {h} is not pinned in {requirements} "
                                "(tampered or stray file; delete it to download again)")
         have[h] = f
     missing = [(r, h) for r, h in pins if h not in have]
@@ -75,12 +80,12 @@ def ensure_wheelhouse(python, log=print):
             r = subprocess.run([python, _bundled_pip(python), "download", "-q", "--no-deps", "--only-binary=:all:",
                                 "--require-hashes", "-d", str(Path(tmp) / "out"), "-r", str(req)], env=env)
             if r.returncode != 0:
-                raise HostEnvError(f"could not download the pinned host wheels of {REQUIREMENTS} "
+                raise HostEnvError(f"could not download the pinned host wheels of {requirements} "
                                    "(pip's message above names the file)")
             for f in (Path(tmp) / "out").glob("*.whl"):
                 h = sha256_file(f)
                 if h not in wanted:
-                    raise HostEnvError(f"{f.name}: sha256 {h} is not pinned in {REQUIREMENTS}")
+                    raise HostEnvError(f"{f.name}: sha256 {h} is not pinned in {requirements}")
                 shutil.move(str(f), d / f.name)
     return d
 

@@ -28,8 +28,17 @@ def normalize(name):
 
 
 def read_pins(path):
-    """{normalized name: (version, sha256)} from a `name==version --hash=sha256:H` list."""
+    """{(normalized name, version): sha256} from a `name==version --hash=sha256:H` list, or from a
+    package set recipe (packages/NAME.toml: its name, version and sha256)."""
     pins = {}
+    if str(path).endswith(".toml"):
+        import tomllib
+        try:
+            recipe = tomllib.loads(Path(path).read_text())
+            pins[(normalize(recipe["name"]), recipe["version"])] = recipe["sha256"]
+        except (tomllib.TOMLDecodeError, KeyError) as e:
+            raise SdistError(f"{path}: not a recipe with name, version and sha256 ({e})") from None
+        return pins
     for line in Path(path).read_text().splitlines():
         line = line.split("#", 1)[0].strip()
         if not line:

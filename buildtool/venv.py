@@ -9,9 +9,7 @@ so the host's pip can install into it, but:
   tags and environment markers (asked from the runtime when DIR is made: .sangam/target.json), so it
   installs wheels for this platform from local files or indexes, and builds sdists only when they
   are pure: a package with C code fails with a message pointing to sangam-build. Console scripts
-  get bin/python as their interpreter, so `pytest` runs inside sangam. pytest defaults to
-  --capture=sys (PYTEST_ADDOPTS): its fd capture fstat()s an unlinked temporary file, which the
-  runtime's in-memory file system cannot do yet.
+  get bin/python as their interpreter, so `pytest` runs inside sangam (with its default fd capture).
 """
 
 import json
@@ -42,7 +40,7 @@ if [ "$1" = "-m" ] && [ "$2" = "pip" ]; then shift 2; exec "$venv/bin/pip" "$@";
 # failure of the interpreter's shutdown after it cannot change what the job reports.
 status=$(mktemp "$venv/.sangam/pytest-status.XXXXXX") || exit 1  # inside DIR: mounted in the runtime
 SANGAM_MOUNTS="$venv${{SANGAM_MOUNTS:+:$SANGAM_MOUNTS}}" PYTHONPATH="$venv/.sangam/site${{PYTHONPATH:+:$PYTHONPATH}}" \
-SANGAM_VENV="$venv" PYTEST_ADDOPTS="${{PYTEST_ADDOPTS---capture=sys}}" \
+SANGAM_VENV="$venv" \
 PYTEST_PLUGINS="_sangam_pytest_status${{PYTEST_PLUGINS:+,$PYTEST_PLUGINS}}" SANGAM_PYTEST_STATUS="$status" \
 {sangam_q} "$@"
 rc=$?

@@ -4,7 +4,8 @@ Each shim in the cross environment's bin/ runs `python wrapper.py TOOL ARGS...`.
 expands @response files (ninja and CMake write them for long command lines), drops or rewrites the
 flags that mean nothing or something wrong for WebAssembly, adds the runtime's ABI flags (the
 Makefile's ABI_FLAGS; side modules get -sSIDE_MODULE=1) and runs emcc, em++, emar or llvm-strip.
-Every dropped or rewritten flag is one JSON line in $SANGAM_FLAG_LOG; with $SANGAM_STRICT=1 such a
+The prefixes in $SANGAM_LIB_PREFIXES (the package set's native libraries) are
+added as include and library folders, after the build's own. Every dropped or rewritten flag is one JSON line in $SANGAM_FLAG_LOG; with $SANGAM_STRICT=1 such a
 flag is an error instead. Runs with the standard library only.
 """
 
@@ -184,9 +185,20 @@ def compiler(tool, args):
             extra.append("-shared")
     elif mode == "exe":
         extra += LINK_FLAGS
+    # The package set's native libraries (tools/build-pkglibs.sh): searched after the build's own paths.
+    for prefix in lib_prefixes():
+        if mode != "query":
+            extra.append(f"-I{prefix}/include")
+        if mode in ("shared", "exe"):
+            extra.append(f"-L{prefix}/lib")
     driver = "em++" if tool in ("c++", "g++", "clang++", "cxx") else "emcc"
     cmd = [driver] + args + [a for a in extra if a not in args]
     return run(cmd)
+
+
+def lib_prefixes(env=os.environ):
+    """The wasm library prefixes a package set build links against ($SANGAM_LIB_PREFIXES, ':'-separated)."""
+    return [p for p in env.get("SANGAM_LIB_PREFIXES", "").split(os.pathsep) if p]
 
 
 def tool_env():

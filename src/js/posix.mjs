@@ -33,15 +33,36 @@ export function fixFileSystem(FS, errno) {
   };
 }
 
+// fstat(2) of an open file: Emscripten stats the path the file was opened by, so a file unlinked
+// or renamed since fails with ENOENT (pytest's fd capture fstat()s its unlinked temporary files).
+// This answers for the open file's node instead, by giving the call an FS.stat of that node.
+// runtimeState.FS is set once the module exists.
+function statOpenFile(fstat, runtimeState) {
+  return function (fd, buf) {
+    const FS = runtimeState.FS;
+    const node = FS?.getStream(fd)?.node;
+    if (!node?.node_ops?.getattr) return fstat.call(this, fd, buf);
+    const stat = FS.stat;
+    FS.stat = () => node.node_ops.getattr(node);
+    try {
+      return fstat.call(this, fd, buf);
+    } finally {
+      FS.stat = stat;
+    }
+  };
+}
+
 // System calls are JS functions that C calls. Emscripten's turn the errors they expect into
 // -errno and let anything else through, which would unwind C and Python frames. This wraps each
 // one so that nothing else crosses either: a capability the host lacks (a Node module that is not
 // there, say, for sockets) is ENOSYS, anything else EIO. The JS error is kept for diagnosis.
-// runtimeState.errno is filled in once the module exists (no system call runs before that).
+// runtimeState.errno and runtimeState.FS are filled in once the module exists (no system call runs
+// before that).
 export function guardSyscalls(imports, runtimeState) {
   const env = { ...imports.env };
-  for (const [name, fn] of Object.entries(env)) {
-    if (typeof fn !== 'function' || !(name.startsWith('__syscall_') || name.startsWith('fd_'))) continue;
+  for (const [name, original] of Object.entries(env)) {
+    if (typeof original !== 'function' || !(name.startsWith('__syscall_') || name.startsWith('fd_'))) continue;
+    const fn = name === '__syscall_fstat64' ? statOpenFile(original, runtimeState) : original;
     const guarded = function (...args) {
       try {
         return fn.apply(this, args);
@@ -52,7 +73,7 @@ export function guardSyscalls(imports, runtimeState) {
         return -(missing ? runtimeState.errno.ENOSYS : runtimeState.errno.EIO);
       }
     };
-    if (fn.sig) guarded.sig = fn.sig;
+    if (original.sig) guarded.sig = original.sig;
     env[name] = guarded;
   }
   return { ...imports, env, wasi_snapshot_preview1: env };

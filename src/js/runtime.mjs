@@ -70,7 +70,7 @@ async function instantiate(url, imports) {
 export async function createRuntime({ indexURL, env = {}, streams }) {
   if (indexURL !== undefined && !indexURL.endsWith('/')) indexURL += '/';
   const stdlib = readURL(runtimeFileURL(indexURL, 'python_stdlib.zip'));
-  const state = { lastSyscallError: null, errno: null };
+  const state = { lastSyscallError: null, errno: null, FS: null };
   let failed;
   const failure = new Promise((_, reject) => { failed = reject; });
   const Module = await Promise.race([failure, createModule({
@@ -93,6 +93,7 @@ export async function createRuntime({ indexURL, env = {}, streams }) {
   })]);
   const { FS } = Module;
   state.errno = Module.ERRNO_CODES;
+  state.FS = FS;
   fixFileSystem(FS, state.errno);
   FS.mkdirTree(SITE_PACKAGES);
   FS.mkdirTree('/lib/python3.13/lib-dynload');

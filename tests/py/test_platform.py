@@ -1,4 +1,5 @@
 """The platform as Python sees it: identity, the standard library's C modules, time, files."""
+import errno
 import os
 import sys
 import tempfile
@@ -65,6 +66,30 @@ class PlatformTest(unittest.TestCase):
             self.assertEqual(f.seek(2**32 + 10), 2**32 + 10)
             self.assertEqual(f.tell(), 2**32 + 10)
             self.assertEqual(os.lseek(f.fileno(), 2**33, os.SEEK_SET), 2**33)
+
+    def test_fstat_of_unlinked_and_renamed_open_files(self):
+        # fstat answers for the open file, not for the path it was opened by (pytest's fd capture
+        # fstat()s unlinked temporary files; tempfile.TemporaryFile unlinks at once).
+        with tempfile.TemporaryFile() as f:
+            f.write(b"12345")
+            f.flush()
+            self.assertEqual(os.fstat(f.fileno()).st_size, 5)
+        with tempfile.TemporaryDirectory() as d:
+            a, b = os.path.join(d, "a"), os.path.join(d, "b")
+            with open(a, "wb") as f:
+                f.write(b"x" * 7)
+                f.flush()
+                os.rename(a, b)
+                with open(a, "wb") as other:
+                    other.write(b"y")
+                # The open file is the renamed one, not the new file at the path it was opened by.
+                self.assertEqual(os.fstat(f.fileno()).st_size, 7)
+                os.unlink(b)
+                self.assertEqual(os.fstat(f.fileno()).st_size, 7)
+            # A descriptor that is not open is still EBADF.
+            with self.assertRaises(OSError) as cm:
+                os.fstat(10_000)
+            self.assertEqual(cm.exception.errno, errno.EBADF)
 
     def test_environment(self):
         self.assertIn("HOME", os.environ)
