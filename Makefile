@@ -65,9 +65,11 @@ PY_PKG_SRC := $(shell find src/py -name '*.py')
 $(BUILD)/runtime-wheels.list: tools/runtime-wheels.txt tools/fetch-pinned-wheels.sh
 	@mkdir -p $(BUILD)
 	tools/fetch-pinned-wheels.sh tools/runtime-wheels.txt runtime-wheels > $@.part && mv $@.part $@
-$(DIST)/python_stdlib.zip: tools/stdlib_zip.py $(BUILD)/paths.mk $(PY_PKG_SRC) $(BUILD)/runtime-wheels.list
+# The rarely imported modules and the time zones go into the second zip, which a browser fetches
+# only when asked (tools/stdlib_zip.py OPTIONAL, src/py/_sangam_optional.py).
+$(DIST)/python_stdlib.zip $(DIST)/python_stdlib_optional.zip &: tools/stdlib_zip.py $(BUILD)/paths.mk $(PY_PKG_SRC) $(BUILD)/runtime-wheels.list
 	@mkdir -p $(DIST)
-	$(PY_NATIVE)/bin/python3.13 tools/stdlib_zip.py $(PY_SRC)/Lib \
+	$(PY_NATIVE)/bin/python3.13 tools/stdlib_zip.py --optional $(DIST)/python_stdlib_optional.zip $(PY_SRC)/Lib \
 		$$(ls $(PY_BUILD)/build/lib.*/_sysconfigdata_*.py) /usr/share/zoneinfo $@ src/py \
 		$$(cat $(BUILD)/runtime-wheels.list)
 
@@ -78,11 +80,11 @@ $(DIST)/include/python3.13/pyconfig.h: $(BUILD)/paths.mk
 	cp $(PY_BUILD)/pyconfig.h $@
 
 JS_SRC := $(wildcard src/js/*.mjs)
-$(DIST)/.stamp: $(DIST)/sangam.asm.mjs $(DIST)/python_stdlib.zip $(DIST)/include/python3.13/pyconfig.h \
+$(DIST)/.stamp: $(DIST)/sangam.asm.mjs $(DIST)/python_stdlib.zip $(DIST)/python_stdlib_optional.zip $(DIST)/include/python3.13/pyconfig.h \
                 $(JS_SRC) src/js/sangam.cjs src/js/sangam.d.ts Makefile
 	cp $(JS_SRC) src/js/sangam.cjs src/js/sangam.d.ts $(DIST)/
 	sed -i "s/@SANGAM_VERSION@/$(VERSION)/" $(DIST)/sangam.mjs $(DIST)/sangam.cjs
-	id=$$(cat $(DIST)/sangam.asm.wasm $(DIST)/sangam.asm.mjs $(DIST)/python_stdlib.zip $(JS_SRC) \
+	id=$$(cat $(DIST)/sangam.asm.wasm $(DIST)/sangam.asm.mjs $(DIST)/python_stdlib.zip $(DIST)/python_stdlib_optional.zip $(JS_SRC) \
 		| sha256sum | cut -c1-32) && sed -i "s/@SANGAM_BUILD_ID@/$$id/" $(DIST)/runtime.mjs
 	cp src/js/sangam.d.ts $(DIST)/sangam.d.mts
 	touch $@

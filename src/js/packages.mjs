@@ -3,7 +3,7 @@
 // downloads the wheels in parallel (a few at a time), checks each one's sha256 (in Node too), caches
 // downloads in Node under packageCacheDir keyed by sha256, and installs the whole batch through the
 // one installer (src/py/pyodide/_package_loader.py -> _sangam_install), all or nothing.
-import { IN_NODE } from './runtime.mjs';
+import { IN_NODE, OPTIONAL_PACKAGE, OPTIONAL_ZIP, runtimeFileURL } from './runtime.mjs';
 import { openWheel, openWheelSync, useNode, writeEntries } from './wheel-reader.mjs';
 
 const PARALLEL_DOWNLOADS = 6;
@@ -103,6 +103,7 @@ async function readLock(options, indexURL) {
 // runPython and pyimport), `options` loadPyodide's options.
 export async function createPackages(api, options, indexURL) {
   if (IN_NODE) await useNode();
+  const optionalURL = runtimeFileURL(options.indexURL === undefined ? undefined : indexURL, 'python_stdlib_optional.zip');
   const { lock, lockURL } = await readLock(options, indexURL);
   const baseURL = options.packageBaseUrl !== undefined
     ? await toURL(options.packageBaseUrl, { dir: true })
@@ -120,6 +121,19 @@ export async function createPackages(api, options, indexURL) {
   for (const [key, entry] of Object.entries(lock.packages)) entries.set(canonicalName(entry.name ?? key), entry);
   const importToPackage = new Map();
   for (const [name, entry] of entries) for (const imp of entry.imports ?? []) if (!importToPackage.has(imp)) importToPackage.set(imp, name);
+
+  // The optional standard library's top-level modules (tools/stdlib_zip.py), for loadPackagesFromImports.
+  let index = null, modules = null;
+  try {
+    index = api.pyimport('_sangam_optional_index');
+    modules = index.MODULES;
+    for (const name of modules) if (!importToPackage.has(name)) importToPackage.set(name, OPTIONAL_PACKAGE);
+  } catch {
+    // (a zip made without --optional has no index: everything is in it)
+  } finally {
+    modules?.destroy();
+    index?.destroy();
+  }
 
   const loader = api.pyimport('pyodide._package_loader');
   try {
@@ -231,7 +245,21 @@ export async function createPackages(api, options, indexURL) {
     if (typeof names === 'string') names = [names];
     else if (names && typeof names[Symbol.iterator] === 'function' && typeof names !== 'string') names = Array.from(names);
     else throw new TypeError('loadPackage expects a package name, a wheel URL or an array of them');
+    const optional = names.some((n) => typeof n === 'string' && canonicalName(n) === OPTIONAL_PACKAGE);
+    names = names.filter((n) => typeof n !== 'string' || canonicalName(n) !== OPTIONAL_PACKAGE);
     const { todo, failures } = await plan(names);
+    // The optional standard library is a zip beside the stdlib's, not a wheel (in Node it is in
+    // place from the start).
+    if (optional && !api.FS.analyzePath(OPTIONAL_ZIP).exists && !failures.length) {
+      message(`Loading ${OPTIONAL_PACKAGE}`);
+      try {
+        api._runtime.stdlib.addOptional(await fetchBytes(optionalURL));
+        message(`Loaded ${OPTIONAL_PACKAGE}`);
+        if (!todo.length) return [{ name: OPTIONAL_PACKAGE, version: '', fileName: 'python_stdlib_optional.zip', packageType: 'stdlib' }];
+      } catch (e) {
+        failures.push({ name: OPTIONAL_PACKAGE, reason: e.message });
+      }
+    }
     const asked = new Set(names.map((n) => (typeof n === 'string' && !/[/:]|\.whl$/.test(n) ? canonicalName(n) : null)));
     for (const p of todo) if (p.channel !== DEFAULT_CHANNEL) asked.add(p.name);
     if (todo.length && !failures.length) {

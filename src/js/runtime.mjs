@@ -9,6 +9,11 @@ export const IN_NODE = typeof process === 'object' && process.versions?.node !==
   typeof window === 'undefined';
 
 export const STDLIB_ZIP = '/lib/python313.zip';
+// The rarely imported part of the standard library and the time zones (tools/stdlib_zip.py
+// OPTIONAL): in Node always in place, in a browser fetched by loadPackage('stdlib-optional') (the
+// finder in src/py/_sangam_optional.py says so when one is imported before).
+export const OPTIONAL_ZIP = '/lib/python313-optional.zip';
+export const OPTIONAL_PACKAGE = 'stdlib-optional';
 export const SITE_PACKAGES = '/lib/python3.13/site-packages';
 export const HOME = '/home/pyodide';
 // What identifies this build (hash of the wasm, its JS glue, the standard library and the loader;
@@ -37,14 +42,14 @@ export function defaultIndexURL() {
   return here.slice(0, here.lastIndexOf('/') + 1);
 }
 
-// The runtime's two big files. Without an indexURL they are the files beside this module, written
+// The runtime's big files. Without an indexURL they are the files beside this module, written
 // as `new URL('<literal>', import.meta.url)` so that bundlers (Vite, webpack, esbuild, Parcel)
 // see them as assets of the app, copy them into its build and rewrite the URLs.
-function runtimeFileURL(indexURL, name) {
+export function runtimeFileURL(indexURL, name) {
   if (indexURL !== undefined) return indexURL + name;
-  return name === 'sangam.asm.wasm'
-    ? new URL('./sangam.asm.wasm', import.meta.url).href
-    : new URL('./python_stdlib.zip', import.meta.url).href;
+  if (name === 'sangam.asm.wasm') return new URL('./sangam.asm.wasm', import.meta.url).href;
+  if (name === 'python_stdlib_optional.zip') return new URL('./python_stdlib_optional.zip', import.meta.url).href;
+  return new URL('./python_stdlib.zip', import.meta.url).href;
 }
 
 export async function readURL(url) {
@@ -70,6 +75,8 @@ async function instantiate(url, imports) {
 export async function createRuntime({ indexURL, env = {}, streams }) {
   if (indexURL !== undefined && !indexURL.endsWith('/')) indexURL += '/';
   const stdlib = readURL(runtimeFileURL(indexURL, 'python_stdlib.zip'));
+  // (A dist/ without it, or a failed read, leaves it to loadPackage.)
+  const optional = IN_NODE ? readURL(runtimeFileURL(indexURL, 'python_stdlib_optional.zip')).catch(() => null) : null;
   const state = { lastSyscallError: null, errno: null, FS: null };
   let failed;
   const failure = new Promise((_, reject) => { failed = reject; });
@@ -99,19 +106,33 @@ export async function createRuntime({ indexURL, env = {}, streams }) {
   FS.mkdirTree('/lib/python3.13/lib-dynload');
   FS.mkdirTree(HOME);
   FS.writeFile(STDLIB_ZIP, await stdlib);
+  const optionalBytes = await optional;
+  if (optionalBytes) FS.writeFile(OPTIONAL_ZIP, optionalBytes);
   FS.chdir(HOME);
   // Snapshots leave the standard library out while it is the file written here (src/js/snapshot.mjs).
-  const zipNode = FS.lookupPath(STDLIB_ZIP).node;
-  const zipContents = zipNode.contents;
-  const zipTime = FS.stat(STDLIB_ZIP).mtime.getTime();
+  const written = new Map();
+  const remember = (path) => {
+    const node = FS.lookupPath(path).node;
+    written.set(path, { node, contents: node.contents, time: FS.stat(path).mtime.getTime() });
+  };
+  remember(STDLIB_ZIP);
+  if (optionalBytes) remember(OPTIONAL_ZIP);
   Module.SangamSnapshot.ready();
   const runtime = {
     Module,
     FS,
     streams: installStreams(Module, streams),
     stdlib: {
-      unchanged: (node) => node === zipNode && node.contents === zipContents &&
-        FS.stat(STDLIB_ZIP).mtime.getTime() === zipTime,
+      // Whether the file at path is still the standard-library zip this runtime wrote there.
+      unchanged: (path, node) => {
+        const w = written.get(path);
+        return !!w && node === w.node && node.contents === w.contents && FS.stat(path).mtime.getTime() === w.time;
+      },
+      // The optional zip, fetched into place (loadPackage('stdlib-optional')).
+      addOptional(bytes) {
+        FS.writeFile(OPTIONAL_ZIP, bytes);
+        remember(OPTIONAL_ZIP);
+      },
     },
     // Set once the runtime cannot go on (see Errors.fatal in src/core/errors.js).
     get dead() { return Module.sangamDead ?? null; },

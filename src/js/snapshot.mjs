@@ -11,7 +11,7 @@
 //   files        the contents of the regular files in fs, one after another
 // buildId is the build's (BUILD_ID): a snapshot is only valid for the wasm, standard library and
 // loader that made it, and any other is refused.
-import { BUILD_ID, STDLIB_ZIP, IN_NODE, readURL } from './runtime.mjs';
+import { BUILD_ID, IN_NODE, readURL } from './runtime.mjs';
 
 const MAGIC = 'SANGSNP1';
 const ENCODER = new TextEncoder();
@@ -47,7 +47,7 @@ function captureFS(FS, stdlib) {
         e.target = FS.readlink(p);
         entries.push(e);
       } else if (FS.isFile(st.mode)) {
-        if (p === STDLIB_ZIP && stdlib.unchanged(node)) {
+        if (stdlib.unchanged(p, node)) {
           e.t = 'stdlib';
         } else {
           const data = FS.readFile(p);
@@ -96,6 +96,9 @@ function restoreFS(FS, { entries, cwd }, files, mount) {
       FS.symlink(e.target, e.p);
       continue;
     }
+    // (A standard-library zip this runtime has not got, the optional one in a browser, stays
+    // to be fetched.)
+    if (e.t === 'stdlib' && !exists(FS, e.p)) continue;
     if (e.t === 'f') {
       FS.writeFile(e.p, files.subarray(e.o, e.o + e.n));
       FS.chmod(e.p, e.m & 0o7777);

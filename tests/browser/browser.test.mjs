@@ -51,6 +51,7 @@ test('runs in headless Chromium', { timeout: 120_000 }, async (t) => {
     assert.equal(report.platform.value, 'emscripten 3.13.5');
     assert.equal(report.bigint.value, String(2n ** 70n));
     assert.deepEqual(report.print.value, ['hello from the browser']);
+    assert.deepEqual(report.optional.value, ['ModuleNotFoundError: true', '/lib/python313-optional.zip/xmlrpc/client.pyc']);
     assert.equal(report.stdlib.value, '[42, "2d711642", "5:30:00"]');
     assert.equal(report.error.value, 'PythonError ZeroDivisionError');
     assert.equal(report.recursion.value, 'RecursionError');

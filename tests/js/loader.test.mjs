@@ -167,6 +167,34 @@ test('args and env options', async () => {
   assert.equal(p.runPython('os.environ["HOME"]'), '/home/pyodide');
 });
 
+test('the optional standard library: missing (as in a browser), an import says how to load it; loadPackage does', async () => {
+  const p = await loadSangam({ stdout: () => {}, stderr: () => {} });
+  // In Node it is in place from the start; a browser fetches it only when asked.
+  assert.equal(p.runPython('import os; os.path.isfile("/lib/python313-optional.zip")'), true);
+  p.FS.unlink('/lib/python313-optional.zip');
+  assert.throws(() => p.runPython('import xmlrpc.client'), (e) => {
+    assert.equal(e.type, 'ModuleNotFoundError');
+    assert.match(e.message, /No module named 'xmlrpc' yet: it is in the optional part of the standard library \(python_stdlib_optional\.zip\)/);
+    assert.match(e.message, /await pyodide\.loadPackage\('stdlib-optional'\)/);
+    return true;
+  });
+  // zoneinfo itself is in the default download; its time zones are not.
+  assert.throws(() => p.runPython('import zoneinfo; zoneinfo.ZoneInfo("Europe/Paris")'),
+    (e) => /ZoneInfoNotFoundError/.test(e.message) && /loadPackage\('stdlib-optional'\)/.test(e.message));
+  const loaded = await p.loadPackage('stdlib-optional', { messageCallback: () => {} });
+  assert.deepEqual(loaded.map((x) => x.name), ['stdlib-optional']);
+  assert.equal(p.runPython('import xmlrpc.client; xmlrpc.client.__spec__.origin'),
+    '/lib/python313-optional.zip/xmlrpc/client.pyc');
+  assert.equal(p.runPython('str(zoneinfo.ZoneInfo("Europe/Paris"))'), 'Europe/Paris');
+  assert.deepEqual(await p.loadPackage('stdlib-optional', { messageCallback: () => {} }), [], 'once is enough');
+  // loadPackagesFromImports knows the optional modules too.
+  const q = await loadSangam({ stdout: () => {}, stderr: () => {} });
+  q.FS.unlink('/lib/python313-optional.zip');
+  const got = await q.loadPackagesFromImports('import wsgiref.util\nimport json', { messageCallback: () => {} });
+  assert.deepEqual(got.map((x) => x.name), ['stdlib-optional']);
+  assert.equal(q.runPython('import wsgiref.util; wsgiref.util.guess_scheme({})'), 'http');
+});
+
 test('a fatal error leaves a dead runtime that says why', async () => {
   const p = await loadSangam({ stdout: () => {}, stderr: () => {} });
   assert.throws(() => p.runPython('import os; os._exit(3)'), (e) => {

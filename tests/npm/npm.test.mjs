@@ -58,7 +58,7 @@ function smoke(cmd, args) {
 test('the tarball holds the runtime and nothing of the build', () => {
   const listed = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).trim().split('\n').sort();
   assert.deepEqual(listed, ['README.md', 'package.json', 'packages.mjs', 'posix.mjs', 'python_stdlib.zip',
-    'runtime.mjs', 'sangam.asm.mjs', 'sangam.asm.wasm', 'sangam.cjs', 'sangam.d.cts', 'sangam.d.mts',
+    'python_stdlib_optional.zip', 'runtime.mjs', 'sangam.asm.mjs', 'sangam.asm.wasm', 'sangam.cjs', 'sangam.d.cts', 'sangam.d.mts',
     'sangam.mjs', 'sangam.snapshot', 'snapshot.mjs', 'streams.mjs', 'wheel-reader.mjs'].map((f) => `package/${f}`));
   const pkg = JSON.parse(fs.readFileSync(path.join(project, 'node_modules/sangam/package.json'), 'utf8'));
   assert.equal(pkg.version, VERSION);

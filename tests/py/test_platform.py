@@ -28,8 +28,35 @@ class PlatformTest(unittest.TestCase):
         self.assertEqual(os.__file__, "/lib/python3.13/os.py")  # frozen
 
     def test_no_host_filesystem_by_default(self):
-        # The runtime sees its own file system: /lib holds the zip and site-packages only.
-        self.assertEqual(sorted(os.listdir("/lib")), ["python3.13", "python313.zip"])
+        # The runtime sees its own file system: /lib holds the zips and site-packages only (in
+        # Node, the optional part of the standard library is in place from the start).
+        self.assertEqual(sorted(os.listdir("/lib")), ["python3.13", "python313-optional.zip", "python313.zip"])
+
+    def test_source_lines_are_not_shipped(self):
+        # The zips hold .pyc only: tracebacks name file and line, without the line's text, and
+        # inspect.getsource fails cleanly (as it does for any module without source).
+        import inspect
+        import json
+        import linecache
+        import traceback
+        self.assertEqual(linecache.getline(json.__file__.removesuffix("c"), 1), "")
+        with self.assertRaises(OSError):
+            inspect.getsource(json.dumps)
+        try:
+            json.loads("{")
+        except ValueError as e:
+            text = "".join(traceback.format_exception(e))
+        self.assertIn('File "/lib/python313.zip/json/decoder.py", line', text)
+        # Code the user gives has its lines, as ever.
+        ns = {}
+        exec(compile("def f():\n    return 1 / 0\n", "/home/pyodide/mine.py", "exec"), ns)
+        with open("/home/pyodide/mine.py", "w") as f:
+            f.write("def f():\n    return 1 / 0\n")
+        try:
+            ns["f"]()
+        except ZeroDivisionError as e:
+            self.assertIn("return 1 / 0", "".join(traceback.format_exception(e)))
+        os.remove("/home/pyodide/mine.py")
 
     def test_sleep_takes_the_time_asked(self):
         t0 = time.monotonic()

@@ -85,6 +85,23 @@ class StdlibModulesTest(unittest.TestCase):
         self.assertEqual(unicodedata.name("λ"), "GREEK SMALL LETTER LAMDA")
         self.assertEqual(unicodedata.normalize("NFD", "é"), "e\u0301")
 
+    def test_optional_modules_import_from_the_optional_zip(self):
+        # tools/stdlib_zip.py moves rarely used modules and the time zones out of the default
+        # download; in Node they import as ever, from the second zip.
+        import tzdata
+        import wsgiref.util
+        import xmlrpc.client
+        for module in (xmlrpc.client, wsgiref.util, tzdata):
+            self.assertTrue(module.__spec__.origin.startswith("/lib/python313-optional.zip/"), module.__spec__.origin)
+
+    def test_left_out_modules_say_so(self):
+        for name in ("tkinter", "idlelib", "ensurepip", "test"):
+            with self.assertRaisesRegex(ModuleNotFoundError, "sangam's standard library leaves it out") as cm:
+                __import__(name)
+            self.assertEqual(cm.exception.name, name)
+        with self.assertRaisesRegex(ModuleNotFoundError, "No module named 'no_such_module_here'$"):
+            import no_such_module_here  # noqa: F401
+
     def test_zoneinfo(self):
         import datetime
         import zoneinfo

@@ -7,6 +7,8 @@ loop, minus the self-pipe it cannot make here (no socketpair): asyncio.run works
 import sys
 from importlib.machinery import PathFinder
 
+import _sangam_optional  # noqa: F401 - the optional standard library's finder, in both modes
+
 # pyodide.webloop imports asyncio itself: whichever of the two finishes last installs the loop.
 _WATCHED = ("asyncio", "pyodide.webloop")
 
