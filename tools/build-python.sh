@@ -28,16 +28,32 @@ build_native() {
     printf '%s\n' "$prefix"
 }
 
+# Fixes to CPython's own bugs, in tools/patches/python (each file says what it fixes), applied in
+# name order to the wasm build's tree. The native build is only the build tool and benchmark
+# reference, so it stays as released.
+PATCHES=$(ls "$TOOLS_DIR"/patches/python/*.patch 2>/dev/null || true)
+
+apply_patches() {
+    local p
+    for p in $PATCHES; do
+        patch -d "$1" -p1 --forward --quiet < "$p" >&2 || die "patch $(basename "$p") does not apply to CPython"
+    done
+}
+
 build_wasm() {
     local env_sh=$1 libs=$2 native out s b
     source "$env_sh"
     native=$(build_native)
+    # (shellcheck: PATCHES is meant to split into one word per file.)
+    # shellcheck disable=SC2086
     out=$SANGAM_CACHE/python-wasm-$(input_key "$PY_SHA" "$libs" "$(emcc --version | head -1)" \
-        "$WASM_CFLAGS" "$WASM_LDFLAGS" "$TOOLS_DIR/build-python.sh" "$TOOLS_DIR/config.site-sangam")
+        "$WASM_CFLAGS" "$WASM_LDFLAGS" "$TOOLS_DIR/build-python.sh" "$TOOLS_DIR/config.site-sangam" \
+        $PATCHES)
     if [ ! -f "$out/.done" ]; then
         rm -rf "$out"
         s=$out.part
         unpack_source python "$s"
+        apply_patches "$s"
         b=$s/builddir
         mkdir -p "$b"
         log "cross-building CPython 3.13 for wasm32-emscripten (about 10 minutes)"

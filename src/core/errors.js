@@ -101,6 +101,37 @@ addToLibrary({
         return Errors.safely(() => Object.prototype.toString.call(e)) || 'Error: a JS value that cannot be described';
       }
     },
+    // Entering wasm with the JS stack nearly spent is not safe: V8 checks the stack at the entry
+    // of each wasm function, and a RangeError from there cuts C off mid-way (a reference taken,
+    // a frame half pushed), which corrupts the runtime. So each entry from JS (a PyProxy
+    // operation, runtime.call) first checks that a margin is left and throws the RangeError
+    // itself while nothing is half done. The check is one call of Errors.probe (made in the
+    // postset): it passes 4096 values, so V8 refuses to enter it unless 32 KiB of stack are
+    // free, in every tier (optimized code reserves the frame it may deoptimize to).
+    roomToEnter() {
+      try {
+        Errors.probe();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    checkStack() {
+      if (!Errors.roomToEnter()) {
+        throw new RangeError('Maximum call stack size exceeded (too little JS stack left to call into Python)');
+      }
+      if (Errors.deferred.length) Errors.releaseDeferred();
+    },
+    // Py_DecRef from JS (a PyProxy destroyed, a JS error collected): with too little stack left
+    // to enter wasm, the release waits for the next entry that has room.
+    decref(ptr) {
+      if (Errors.roomToEnter()) _Py_DecRef(ptr);
+      else Errors.deferred.push(ptr);
+    },
+    releaseDeferred() {
+      const list = Errors.deferred.splice(0);
+      for (const ptr of list) _Py_DecRef(ptr);
+    },
     // Whether n more (small) JS frames fit on the stack.
     HEADROOM: 2000,
     headroom(n) {
@@ -141,9 +172,12 @@ addToLibrary({
   // source, which keeps functions but not instances.) PythonErrors hold their Python exception
   // until JS forgets them.
   $Errors__postset: `Module["Errors"] = Errors; Errors.pyExc = new WeakMap(); Errors.oom = new WeakSet(); Errors.builtin = new WeakMap();
+    Errors.deferred = [];
     Errors.registry = new FinalizationRegistry((ptr) => {
-      if (!Module.sangamDead) _Py_DecRef(ptr);
-    });`,
+      if (!Module.sangamDead) Errors.decref(ptr);
+    });
+    Errors.sink = () => 0;
+    Errors.probe = () => Errors.sink(${Array(4096).fill(0).join()});`,
   $Errors__deps: ['$Handles', 'sangam_restore_error', 'sangam_raise_object', 'sangam_set_stop_async',
     'sangam_set_ignored_return',
     'sangam_set_stack_overflow', 'sangam_set_js_error_text', 'sangam_error_to_js', 'Py_DecRef',

@@ -8,18 +8,11 @@
  * Each failure calls sangam_faults_on_fail (faults.js), which hands it to the test's callback, if
  * any (to find the C path of an allocation that fails: `new Error().stack`).
  *
- * CPython 3.13.5's bytecode compiler does not survive every allocation failure: some corrupt the
- * heap (found by the sweep, reproduced natively under valgrind with _testcapi.set_nomemory):
- *  - compile.c compiler_enter_scope does not check _PyInstructionSequence_New; the NULL sequence
- *    is then written through (a segfault natively; wasm has no page 0, so it reads garbage
- *    pointers there and writes through them: silent heap corruption);
- *  - assemble.c assemble_init releases its bytes objects on failure and assemble_free releases
- *    them again (a double free; CPython issue gh-151112, fixed after 3.13.5);
- *  - a failed dict resize in the const cache (compile.c merge_consts_recursive, setdefault)
- *    leaves a dict whose next resize reads past its keys (dictobject.c dictresize);
- *  - new_compiler and a few others return NULL without an exception (SystemError).
- * So the runtime's own compile of runPython code runs with injection held
- * (sangam_faults_hold): allocations there neither count nor fail. */
+ * CPython 3.13.5 itself does not survive every allocation failure in its parser and compiler
+ * (found by this sweep, reproduced natively with _testcapi.set_nomemory): a double free in the
+ * assembler, NULL writes in compile.c and flowgraph.c, a dict whose failed insertion still counts
+ * (dict.setdefault), errors without exceptions. tools/patches/python fixes them, each file saying
+ * how; so the sweep covers compilation too. */
 #include "sangam.h"
 
 #include <malloc.h>
@@ -29,7 +22,6 @@ static struct {
     long count;       /* allocations seen since sangam_faults_set */
     long start, stop; /* the range that fails */
     long failed;      /* how many did */
-    int held;         /* > 0: nothing fails or counts (sangam_faults_hold) */
     PyMemAllocatorEx raw, mem, obj;
 } faults;
 
@@ -38,9 +30,6 @@ void sangam_faults_on_fail(long n, size_t size); /* faults.js */
 static int
 should_fail(size_t size)
 {
-    if (faults.held > 0) {
-        return 0;
-    }
     long n = ++faults.count;
     if (n >= faults.start && (faults.stop == 0 || n < faults.stop)) {
         faults.failed++;
@@ -99,14 +88,6 @@ sangam_faults_set(long start, long stop)
     faults.failed = 0;
     faults.start = start;
     faults.stop = stop;
-}
-
-/* Holds injection (on != 0) or ends one hold (on == 0), for code CPython cannot fail in safely
- * (see the top of this file). Holds nest. */
-void
-sangam_faults_hold(int on)
-{
-    faults.held += on ? 1 : -1;
 }
 
 /* Puts the allocators back; returns how many allocations failed since sangam_faults_set. */

@@ -27,15 +27,17 @@ addToLibrary({
       P.states = new WeakMap();
       P.registry = new FinalizationRegistry((ptr) => {
         P.live--;
-        if (!Module.sangamDead) _Py_DecRef(ptr);
+        if (!Module.sangamDead) Errors.decref(ptr);
       });
 
-      // ---- calling into C: dead runtime, fatal errors, Python errors.
+      // ---- calling into C: dead runtime, too little JS stack (Errors.checkStack), fatal errors,
+      // Python errors.
       const enter = (proxy) => {
         if (Module.sangamDead) throw Module.sangamDead;
         const s = proxy?.[STATE];
         if (!s) throw new TypeError('not a PyProxy');
         if (s.destroyed) throw new Error(s.destroyed);
+        Errors.checkStack();
         return s;
       };
       P.enter = enter;
@@ -44,6 +46,7 @@ addToLibrary({
       const live = (s) => {
         if (Module.sangamDead) throw Module.sangamDead;
         if (s.destroyed) throw new Error(s.destroyed);
+        Errors.checkStack();
         return s;
       };
       P.decref = (ptr) => _Py_DecRef(ptr);
@@ -153,7 +156,7 @@ addToLibrary({
           : 'For more information about the cause of this error, use `pyodide.setDebug(true)`');
         P.registry.unregister(s);
         P.live--;
-        if (!Module.sangamDead) _Py_DecRef(s.ptr);
+        if (!Module.sangamDead) Errors.decref(s.ptr);
         s.ptr = 0;
       };
       // Destroys the borrowed proxies made since mark (argument proxies of a JS call that

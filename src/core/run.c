@@ -49,10 +49,7 @@ compile_ast(PyObject *tree, PyObject *filename, const char *mode)
         }
         return NULL;
     }
-    /* (CPython 3.13.5's compiler corrupts the heap on some allocation failures: faults.c.) */
-    sangam_faults_hold(1);
     PyObject *code = PyObject_CallFunction(compile, "OOs", tree, filename, mode);
-    sangam_faults_hold(0);
     Py_DECREF(compile);
     return code;
 }

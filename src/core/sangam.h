@@ -143,7 +143,6 @@ SANGAM_EXPORT int sangam_pyproxy_flags(PyObject *obj);
 SANGAM_EXPORT void sangam_faults_set(long start, long stop);
 SANGAM_EXPORT long sangam_faults_clear(void);
 SANGAM_EXPORT long sangam_faults_count(void);
-void sangam_faults_hold(int on); /* injection off while CPython cannot fail safely */
 SANGAM_EXPORT void *sangam_glue_malloc(size_t size);
 SANGAM_EXPORT long sangam_heap_in_use(void);
 /* ---- guards.c: the exceptions the JS glue raises for hostile or extreme JS values. */

@@ -142,6 +142,8 @@ export async function createRuntime({ indexURL, env = {}, streams }) {
     // exit(), a trap, the JS stack running out): the runtime is marked dead with the reason.
     call(fn) {
       if (runtime.dead) throw runtime.dead;
+      // (A RangeError now, while nothing is half done, if the JS stack is nearly spent.)
+      Module.Errors.checkStack();
       const hostExitCode = IN_NODE ? process.exitCode : undefined;
       try {
         return fn();

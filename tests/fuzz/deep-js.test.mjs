@@ -39,7 +39,7 @@ async function walkEndsInRangeError(py, walk) {
       outcome = `${e?.constructor?.name}: ${e?.message}`;
     }
     outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
-    assert.equal(py.isDead, false, `the runtime died (starting ${extra} frames down): ${outcome}`);
+    assert.ok(!py.isDead, `the runtime died (starting ${extra} frames down): ${outcome}`);
     assert.equal(py.runPython('import gc; gc.collect(); 6 * 7'), 42, `after a walk from ${extra} frames down`);
   }
   assert.deepEqual([...outcomes.keys()].map((o) => o.split(':')[0]), ['RangeError']);

@@ -2,7 +2,7 @@
 // that settle both collectors, and hostile JS values.
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { loadFresh } from '../core/impl.mjs';
+import { loadFresh, liveCounts } from '../core/impl.mjs';
 
 export { loadFresh };
 
@@ -43,7 +43,7 @@ for _n in ("last_exc", "last_type", "last_value", "last_traceback"):
     sys.__dict__.pop(_n, None)
 del _n
 gc.collect()`);
-  return { handles: py._liveHandles(), proxies: py._livePyProxies() };
+  return liveCounts(py); // (null on Pyodide, which has no such counts)
 }
 
 // The same after JS's collector too: a PythonError holds its Python exception until JS forgets
