@@ -8,6 +8,7 @@ addToLibrary({
   $PyProxies__deps: ['$Handles', '$Errors', '$Convert', '$Flags', '$UTF8ToString', 'Py_IncRef',
     'Py_DecRef', 'sangam_pp_getattr', 'sangam_pp_setattr', 'sangam_pp_hasattr', 'sangam_pp_getitem',
     'sangam_pp_setitem', 'sangam_pp_contains', 'sangam_pp_length', 'sangam_pp_call',
+    'sangam_pp_call1', 'sangam_pp_call1_number', 'sangam_number_slot',
     'sangam_pp_repr', 'sangam_pp_type', 'sangam_pp_iter', 'sangam_pp_aiter', 'sangam_pp_anext',
     'sangam_pp_send', 'sangam_pp_throw', 'sangam_pp_close', 'sangam_pp_then', 'sangam_pp_tojs',
     'sangam_pp_getbuffer', 'sangam_pp_buffer_release', 'sangam_py_str', 'sangam_py_tuple',
@@ -71,6 +72,7 @@ addToLibrary({
       P.c = c;
       P.cInt = cInt;
       const take = (ref) => Handles.take(ref);
+      const NUMBER = -1; // SANGAM_NUMBER in sangam.h: the result is in the number slot
       // A JS value as a new Python reference (for a C entry point that steals it).
       const toPy = (v) => {
         const p = Convert.toPy(v);
@@ -103,19 +105,29 @@ addToLibrary({
       P.wrap = (ptr, borrowed) => {
         const flags = _sangam_pyproxy_flags(ptr);
         const cls = P.classFor(flags);
-        const target = flags & Flags.PY_CALLABLE ? P.callableTarget(cls) : Object.create(cls.prototype);
+        const s = { ptr, flags, destroyed: null, borrowed, proxy: null, target: null };
+        const target = flags & Flags.PY_CALLABLE ? P.callableTarget(cls, s) : Object.create(cls.prototype);
         const proxy = new Proxy(target, P.handler);
-        Object.defineProperty(target, STATE, {
-          value: { ptr, flags, destroyed: null, borrowed, proxy, target }, configurable: true,
-        });
-        P.states.set(proxy, target[STATE]);
-        P.registry.register(proxy, ptr, target[STATE]);
+        s.proxy = proxy;
+        s.target = target;
+        Object.defineProperty(target, STATE, { value: s, configurable: true });
+        P.states.set(proxy, s);
+        P.registry.register(proxy, ptr, s);
         P.live++;
         if (borrowed) P.borrowed.push(proxy);
         return proxy;
       };
-      P.callableTarget = (cls) => {
-        const f = () => {};
+      // A callable proxy's target is the call itself (the handler has no apply trap, which
+      // would cost an arguments array per call): a method, so it has no `prototype` and cannot
+      // be called with `new`, as an arrow function.
+      P.callableTarget = (cls, s) => {
+        const f = {
+          call(arg) {
+            if (arguments.length === 1 && !s.captureThis) return P.call1(live(s), arg);
+            const args = Array.prototype.slice.call(arguments);
+            return P.call(live(s), s.captureThis ? [this, ...args] : args, null);
+          },
+        }.call;
         delete f.length;
         delete f.name;
         Object.setPrototypeOf(f, cls.prototype);
@@ -232,10 +244,6 @@ addToLibrary({
           if (withName(key, (ptr, len) => cInt(_sangam_pp_hasattr, s.ptr, ptr, len)) !== 1) return undefined;
           return { value: P.handler.get(target, key), writable: true, enumerable: true, configurable: true };
         },
-        apply(target, thisArg, args) {
-          const s = live(target[STATE]);
-          return P.call(s, s.captureThis ? [thisArg, ...args] : args, null);
-        },
       };
       P.dir = (s) => {
         const ref = c(_sangam_pp_getattr, s.ptr, ...Convert.utf8('__dir__'));
@@ -292,6 +300,26 @@ addToLibrary({
         } finally {
           stackRestore(sp);
         }
+        if (r === 0) Errors.throwPython();
+        return Handles.take(r);
+      };
+      // P.call with one positional argument, the commonest call from JS: no arguments array
+      // in wasm memory, and a number result comes back without the handle table.
+      P.call1 = (s, arg) => {
+        const slot = P.numberSlot || (P.numberSlot = _sangam_number_slot());
+        let r;
+        try {
+          if (typeof arg === 'number') {
+            r = _sangam_pp_call1_number(s.ptr, arg, slot);
+          } else {
+            const p = Convert.toPy(arg);
+            if (!p) Errors.throwPython();
+            r = _sangam_pp_call1(s.ptr, p, slot); // (it owns p)
+          }
+        } catch (e) {
+          throw Errors.fatal(e);
+        }
+        if (r === NUMBER) return HEAPF64[slot >> 3];
         if (r === 0) Errors.throwPython();
         return Handles.take(r);
       };
