@@ -55,9 +55,13 @@ LINK_FLAGS := -O2 $(ABI_FLAGS) -sWASM_BIGINT -sMAIN_MODULE=1 -Wl,--wrap=dlopen -
 	-sEXPORTED_RUNTIME_METHODS=FS,ENV,stringToNewUTF8,stringToUTF8OnStack,UTF8ToString,stackSave,stackRestore,stackAlloc,getValue,setValue \
 	$(addprefix --js-library ,$(CORE_JS))
 
-$(DIST)/sangam.asm.mjs: $(CORE_OBJ) $(CORE_JS) $(BUILD)/pylibs.txt Makefile
+# V8 compiles CPython's eval loop with its optimizing tier up front (tools/wasm-hints.mjs), so a
+# one-shot script's one long eval-loop activation does not stay on baseline code.
+EAGER_FUNCTIONS := _PyEval_EvalFrameDefault
+$(DIST)/sangam.asm.mjs: $(CORE_OBJ) $(CORE_JS) $(BUILD)/pylibs.txt Makefile tools/wasm-hints.mjs
 	@mkdir -p $(DIST)
 	$(EMCC:emcc=em++) $(LINK_FLAGS) $(CORE_OBJ) $$(cat $(BUILD)/pylibs.txt) -L$(WASM_LIBS)/lib -o $@
+	$(NODE) tools/wasm-hints.mjs $(DIST)/sangam.asm.wasm $(EAGER_FUNCTIONS)
 
 # sangam's own Python packages (src/py: pyodide, ...) ship in the same zip as the stdlib.
 PY_PKG_SRC := $(shell find src/py -name '*.py')

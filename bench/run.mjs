@@ -5,6 +5,7 @@
 //   node bench/run.mjs [--quick] [--only startup,speed,size,ffi] [--bench nbody,regex]
 //                      [--ffi-ops call_py_js,tojs_ints] [--json FILE] [--native /path/to/python3.13]
 //                      [--runtimes native,sangam,pyodide-0.29,pyodide-314]
+//                      [--sangam-node-flags=--no-liftoff,--wasm-tiering-budget=1000]
 //
 // Every measurement runs in a child process (a fresh `node` or `python3.13`), one at a time.
 // A runtime that fails shows "error [n]: ..." in its cells and the run goes on; the exit status is
@@ -44,6 +45,7 @@ function parseArgs(argv) {
     else if (a === '--runtimes') opts.runtimes = list();
     else if (a === '--json') opts.json = path.resolve(value());
     else if (a === '--native') opts.native = path.resolve(value());
+    else if (a.startsWith('--sangam-node-flags=')) opts.sangamNodeFlags = a.slice(a.indexOf('=') + 1).split(',').filter(Boolean);
     else if (a === '-h' || a === '--help') {
       const lines = fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
       const end = lines.findIndex((l) => !l.startsWith('//'));
@@ -138,7 +140,7 @@ function defineRuntimes() {
     }),
   };
   try {
-    sangam.nodeFlags = sangamNodeFlags();
+    sangam.nodeFlags = OPTS.sangamNodeFlags ?? sangamNodeFlags();
   } catch (e) {
     sangam.setupError = e.message;
   }

@@ -113,6 +113,22 @@ sangam_py_to_js_arg(PyObject *obj)
     return py_to_js(obj, 1);
 }
 
+JsRef
+sangam_py_take_js_number(PyObject *obj, double *number)
+{
+    if (obj && PyLong_CheckExact(obj) && PyUnstable_Long_IsCompact((PyLongObject *)obj)) {
+        *number = (double)PyUnstable_Long_CompactValue((PyLongObject *)obj);
+        Py_DECREF(obj);
+        return SANGAM_NUMBER;
+    }
+    if (obj && PyFloat_CheckExact(obj)) {
+        *number = PyFloat_AS_DOUBLE(obj);
+        Py_DECREF(obj);
+        return SANGAM_NUMBER;
+    }
+    return sangam_py_take_js(obj);
+}
+
 /* ---- to_js: the deep conversion. */
 
 typedef struct {

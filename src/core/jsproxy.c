@@ -105,6 +105,60 @@ is_hidden(PyObject *self, const char *name, int len)
     return 0;
 }
 
+/* The names JS properties are read by, by Python attribute name (an exact str): each gets an
+ * index, and jsproxy.js keeps the JS name (jsproxy_js_name's) of each index, so a read neither
+ * decodes the name nor hands V8 a new string (its property caches then hit). Starts again when
+ * it reaches NAME_CACHE_MAX names, so names made up at run time cannot fill memory. */
+static PyObject *name_cache; /* str -> int */
+#define NAME_CACHE_MAX 4096
+
+/* The name's index, or -1 with an exception set. */
+static int
+cached_name(PyObject *name)
+{
+    if (name_cache == NULL && (name_cache = PyDict_New()) == NULL) {
+        return -1;
+    }
+    PyObject *hit = PyDict_GetItemWithError(name_cache, name); /* borrowed */
+    if (hit) {
+        return (int)PyLong_AsLong(hit);
+    }
+    if (PyErr_Occurred()) {
+        return -1;
+    }
+    if (PyDict_GET_SIZE(name_cache) >= NAME_CACHE_MAX) {
+        PyDict_Clear(name_cache);
+        sangam_js_names_clear();
+    }
+    int i = (int)PyDict_GET_SIZE(name_cache);
+    PyObject *index = PyLong_FromLong(i);
+    int rc = index ? PyDict_SetItem(name_cache, name, index) : -1;
+    Py_XDECREF(index);
+    return rc < 0 ? -1 : i;
+}
+
+/* name's JS property of self; NULL without an exception if there is none. */
+static PyObject *
+js_getattr(PyObject *self, PyObject *name, const char *s, int len)
+{
+    if (!PyUnicode_CheckExact(name)) {
+        return sangam_js_getattr(REF(self), s, len);
+    }
+    int i = cached_name(name);
+    if (i < 0) {
+        return NULL;
+    }
+    double number;
+    PyObject *value = sangam_js_getattr_cached(REF(self), i, s, len, &number);
+    if (value == (PyObject *)1) {
+        return PyLong_FromLongLong((long long)number);
+    }
+    if (value == (PyObject *)2) {
+        return PyFloat_FromDouble(number);
+    }
+    return value;
+}
+
 static PyObject *
 jsproxy_getattro(PyObject *self, PyObject *name)
 {
@@ -141,7 +195,7 @@ jsproxy_getattro(PyObject *self, PyObject *name)
         PyErr_SetString(PyExc_AttributeError, s);
         return NULL;
     }
-    PyObject *value = sangam_js_getattr(REF(self), s, len);
+    PyObject *value = js_getattr(self, name, s, len);
     if (value == NULL && !PyErr_Occurred()) {
         PyErr_Format(PyExc_AttributeError, "%R has no attribute '%U'", Py_TYPE(self), name);
     }

@@ -21,6 +21,10 @@ typedef struct {
  * exception means "missing" where noted. */
 PyObject *sangam_js_getattr(JsRef obj, const char *name, int len);        /* missing */
 int sangam_js_setattr(JsRef obj, const char *name, int len, JsRef value); /* 0: delete */
+/* sangam_js_getattr with the name cache's index i of name (jsproxy.c); (PyObject *)1 or 2: an
+ * int or a float is in *number. */
+PyObject *sangam_js_getattr_cached(JsRef obj, int i, const char *name, int len, double *number);
+void sangam_js_names_clear(void);
 PyObject *sangam_js_call(JsRef func, JsRef this_, JsRef *argv, int nargs, JsRef *kwnames, int nkw,
                          int mark, int construct);
 PyObject *sangam_js_repr(JsRef obj);

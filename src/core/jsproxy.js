@@ -2,7 +2,7 @@
 // called from C, catches every JS exception and turns it into a Python one (Errors.raise), then
 // returns the C error value (0 or -1), so nothing unwinds through Python frames.
 addToLibrary({
-  $JsProxies__postset: 'JsProxies.ids = new WeakMap(); JsProxies.kept = new WeakMap();',
+  $JsProxies__postset: 'JsProxies.ids = new WeakMap(); JsProxies.kept = new WeakMap(); JsProxies.names = [];',
   $JsProxies: {
     nextId: 1,
     MAX_PROTOTYPES: 10000,
@@ -146,6 +146,33 @@ addToLibrary({
       Errors.raise(e);
       return 0;
     }
+  },
+  // The hot path of sangam_js_getattr (jsproxy.c's name cache): the name is JsProxies.names[i],
+  // made from name/len when missing (a runtime restored from a snapshot starts without them);
+  // a number comes back in *slot (1: an int, 2: a float) for C to box.
+  sangam_js_getattr_cached__deps: ['$JsProxies', '$UTF8ToString'],
+  sangam_js_getattr_cached: (ref, i, name, len, slot) => {
+    try {
+      const obj = Handles.values[ref];
+      const key = JsProxies.names[i] ?? (JsProxies.names[i] = UTF8ToString(name, len));
+      const v = obj[key];
+      if (typeof v === 'number') {
+        HEAPF64[slot >> 3] = v;
+        return Number.isSafeInteger(v) ? 1 : 2;
+      }
+      if (v === undefined && !(key in obj)) return 0;
+      if (typeof v === 'function') {
+        return _sangam_jsproxy_new(Handles.add(v), Convert.flags(v), Handles.add(obj));
+      }
+      return Convert.toPy(v);
+    } catch (e) {
+      Errors.raise(e);
+      return 0;
+    }
+  },
+  sangam_js_names_clear__deps: ['$JsProxies'],
+  sangam_js_names_clear: () => {
+    JsProxies.names.length = 0;
   },
   sangam_js_setattr__deps: ['$JsProxies', '$UTF8ToString'],
   sangam_js_setattr: (ref, name, len, value) => {

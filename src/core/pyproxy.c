@@ -4,6 +4,8 @@
 #include "sangam.h"
 #include "flags.h"
 
+#include <math.h>
+
 SANGAM_EXPORT int
 sangam_pyproxy_flags(PyObject *obj)
 {
@@ -190,6 +192,43 @@ sangam_pp_call(PyObject *obj, PyObject **args, size_t nargs, PyObject *kwnames)
         result = schedule_coroutine(result);
     }
     return sangam_py_take_js(result);
+}
+
+/* The hot path of a JS -> Python call: one positional argument (stolen; NULL: an exception is
+ * set), and a number result in *number (SANGAM_NUMBER) instead of a handle. */
+SANGAM_EXPORT JsRef
+sangam_pp_call1(PyObject *obj, PyObject *arg, double *number)
+{
+    PyObject *result = NULL;
+    if (arg && !Py_EnterRecursiveCall(" in a call from JavaScript")) {
+        PyObject *args[2] = {NULL, arg};
+        result = PyObject_Vectorcall(obj, args + 1, 1 | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+        Py_LeaveRecursiveCall();
+    }
+    Py_XDECREF(arg);
+    if (result && PyCoro_CheckExact(result)) {
+        result = schedule_coroutine(result);
+    }
+    return sangam_py_take_js_number(result, number);
+}
+
+/* The same with a JS number for the argument: an int if it is a safe integer (as
+ * Number.isSafeInteger says), else a float. */
+SANGAM_EXPORT JsRef
+sangam_pp_call1_number(PyObject *obj, double arg, double *number)
+{
+    int is_int = fabs(arg) <= 9007199254740991.0 && arg == trunc(arg);
+    PyObject *value = is_int ? PyLong_FromLongLong((long long)arg) : PyFloat_FromDouble(arg);
+    return sangam_pp_call1(obj, value, number);
+}
+
+/* Where sangam_pp_call1 leaves a number result. */
+static double number_slot;
+
+SANGAM_EXPORT double *
+sangam_number_slot(void)
+{
+    return &number_slot;
 }
 
 SANGAM_EXPORT JsRef

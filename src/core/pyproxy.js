@@ -8,6 +8,7 @@ addToLibrary({
   $PyProxies__deps: ['$Handles', '$Errors', '$Convert', '$Flags', '$UTF8ToString', 'Py_IncRef',
     'Py_DecRef', 'sangam_pp_getattr', 'sangam_pp_setattr', 'sangam_pp_hasattr', 'sangam_pp_getitem',
     'sangam_pp_setitem', 'sangam_pp_contains', 'sangam_pp_length', 'sangam_pp_call',
+    'sangam_pp_call1', 'sangam_pp_call1_number', 'sangam_number_slot',
     'sangam_pp_repr', 'sangam_pp_type', 'sangam_pp_iter', 'sangam_pp_aiter', 'sangam_pp_anext',
     'sangam_pp_send', 'sangam_pp_throw', 'sangam_pp_close', 'sangam_pp_then', 'sangam_pp_tojs',
     'sangam_pp_getbuffer', 'sangam_pp_buffer_release', 'sangam_py_str', 'sangam_py_tuple',
@@ -74,6 +75,7 @@ addToLibrary({
       P.c = c;
       P.cInt = cInt;
       const take = (ref) => Handles.take(ref);
+      const NUMBER = -1; // SANGAM_NUMBER in sangam.h: the result is in the number slot
       // A JS value as a new Python reference (for a C entry point that steals it).
       const toPy = (v) => {
         const p = Convert.toPy(v);
@@ -106,25 +108,30 @@ addToLibrary({
       P.wrap = (ptr, borrowed) => {
         const flags = _sangam_pyproxy_flags(ptr);
         const cls = P.classFor(flags);
-        const target = flags & Flags.PY_CALLABLE ? P.callableTarget(cls) : Object.create(cls.prototype);
+        const s = { ptr, flags, destroyed: null, borrowed, proxy: null, target: null };
+        const target = flags & Flags.PY_CALLABLE ? P.callableTarget(cls, s) : Object.create(cls.prototype);
         const proxy = new Proxy(target, P.handler);
-        Object.defineProperty(target, STATE, {
-          value: { ptr, flags, destroyed: null, borrowed, proxy, target }, configurable: true,
-        });
-        P.states.set(proxy, target[STATE]);
-        P.registry.register(proxy, ptr, target[STATE]);
+        s.proxy = proxy;
+        s.target = target;
+        Object.defineProperty(target, STATE, { value: s, configurable: true });
+        P.states.set(proxy, s);
+        P.registry.register(proxy, ptr, s);
         P.live++;
         if (borrowed) P.borrowed.push(proxy);
         return proxy;
       };
-      // A callable's target is a function (so the Proxy is callable and `instanceof Function`):
-      // strict, so it has no own `arguments` or `caller`; its own `prototype` cannot go (JS
-      // requires `"prototype" in` it), `length` and `name` are deleted.
-      // (A function made in a class body is strict, whatever the code around it; no eval, so a
-      // page's Content-Security-Policy does not matter.)
-      const strictFunction = class { static make() { return function () {}; } }.make;
-      P.callableTarget = (cls) => {
-        const f = strictFunction();
+      // A callable proxy's target is the call itself, so the Proxy is callable and `instanceof
+      // Function` with no apply trap (which would cost an arguments array per call). A method:
+      // it has no own `prototype`, `arguments` or `caller` (the has trap still answers
+      // `"prototype" in` as JS requires of functions); `length` and `name` are deleted. A bound
+      // proxy (bind()) or captureThis() goes through P.invoke.
+      P.callableTarget = (cls, s) => {
+        const f = {
+          call(arg) {
+            if (arguments.length === 1 && !s.captureThis && !s.bound) return P.call1(live(s), arg);
+            return P.invoke(live(s), this, Array.prototype.slice.call(arguments), null);
+          },
+        }.call;
         delete f.length;
         delete f.name;
         Object.setPrototypeOf(f, cls.prototype);
@@ -247,9 +254,6 @@ addToLibrary({
           if (withName(key, (ptr, len) => cInt(_sangam_pp_hasattr, s.ptr, ptr, len)) !== 1) return undefined;
           return { value: P.handler.get(target, key), writable: true, enumerable: true, configurable: true };
         },
-        apply(target, thisArg, args) {
-          return P.invoke(live(target[STATE]), thisArg, args, null);
-        },
       };
       P.dir = (s) => {
         const ref = c(_sangam_pp_getattr, s.ptr, ...Convert.utf8('__dir__'));
@@ -316,6 +320,26 @@ addToLibrary({
         const self = b ? b.thisArg : thisArg;
         const all = b ? [...b.args, ...args] : args;
         return P.call(s, s.captureThis ? [self, ...all] : all, kwargs);
+      };
+      // P.call with one positional argument, the commonest call from JS: no arguments array
+      // in wasm memory, and a number result comes back without the handle table.
+      P.call1 = (s, arg) => {
+        const slot = P.numberSlot || (P.numberSlot = _sangam_number_slot());
+        let r;
+        try {
+          if (typeof arg === 'number') {
+            r = _sangam_pp_call1_number(s.ptr, arg, slot);
+          } else {
+            const p = Convert.toPy(arg);
+            if (!p) Errors.throwPython();
+            r = _sangam_pp_call1(s.ptr, p, slot); // (it owns p)
+          }
+        } catch (e) {
+          throw Errors.fatal(e);
+        }
+        if (r === NUMBER) return HEAPF64[slot >> 3];
+        if (r === 0) Errors.throwPython();
+        return Handles.take(r);
       };
       // pyodide.code.relaxed_call(f, *args, **kwargs).
       P.callRelaxed = (f, args, kwargs) => {

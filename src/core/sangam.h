@@ -97,6 +97,10 @@ sangam_py_take_js(PyObject *obj)
     Py_DECREF(obj);
     return ref;
 }
+/* The same for the hot paths' results (a call from JS): an int a double holds exactly, or a
+ * float, comes back as SANGAM_NUMBER with its value in *number, without a handle. */
+#define SANGAM_NUMBER (-1)
+JsRef sangam_py_take_js_number(PyObject *obj, double *number);
 /* Explicit deep conversion, pyodide.ffi.to_js. */
 typedef struct {
     int depth;                   /* -1: unlimited */
@@ -164,6 +168,11 @@ SANGAM_EXPORT int sangam_pp_setitem(PyObject *obj, JsRef key, JsRef value);
 SANGAM_EXPORT int sangam_pp_contains(PyObject *obj, JsRef key);
 SANGAM_EXPORT Py_ssize_t sangam_pp_length(PyObject *obj);
 SANGAM_EXPORT JsRef sangam_pp_call(PyObject *obj, PyObject **args, size_t nargs, PyObject *kwnames);
+/* The hot path of a call with one argument (stolen; or a JS number): a number result is in
+ * *number (SANGAM_NUMBER), the slot sangam_number_slot() gives. */
+SANGAM_EXPORT JsRef sangam_pp_call1(PyObject *obj, PyObject *arg, double *number);
+SANGAM_EXPORT JsRef sangam_pp_call1_number(PyObject *obj, double arg, double *number);
+SANGAM_EXPORT double *sangam_number_slot(void);
 SANGAM_EXPORT JsRef sangam_pp_repr(PyObject *obj, int str);
 SANGAM_EXPORT JsRef sangam_pp_type(PyObject *obj);
 SANGAM_EXPORT JsRef sangam_pp_iter(PyObject *obj);

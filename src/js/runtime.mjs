@@ -63,11 +63,40 @@ export async function readURL(url) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
+// V8 (Node) reads the wasm's compilation hints (tools/wasm-hints.mjs: the eval loop compiled
+// with the optimizing tier while the module compiles, in the background, everything else lazily)
+// only under these flags. They are read when a compilation starts, so they are set for ours
+// alone and put back at once. Only for the V8 whose hints format is known (11, Node 20); other
+// engines compile as they do by default, and so does SANGAM_WASM_HINTS=0 (bench/README.md).
+async function nodeV8() {
+  if (process.env.SANGAM_WASM_HINTS === '0' || !/^11\./.test(process.versions.v8 ?? '') ||
+    process.versions.bun || globalThis.Deno) return null;
+  try {
+    const v8 = await import('node:v8');
+    return typeof v8.setFlagsFromString === 'function' ? v8 : null;
+  } catch {
+    return null;
+  }
+}
+
 async function instantiate(url, imports) {
   if (!IN_NODE && typeof WebAssembly.instantiateStreaming === 'function') {
     return WebAssembly.instantiateStreaming(fetch(url), imports);
   }
-  return WebAssembly.instantiate(await readURL(url), imports);
+  const [bytes, v8] = await Promise.all([readURL(url), IN_NODE ? nodeV8() : null]);
+  if (!v8) return WebAssembly.instantiate(bytes, imports);
+  // (Flags given on node's command line stay as given.)
+  const flags = [['experimental-wasm-compilation-hints', true], ['wasm-lazy-compilation', false]]
+    .filter(([name]) => !process.execArgv.some((a) => a === `--${name}` || a === `--no-${name}`));
+  const set = (on) => {
+    for (const [name, value] of flags) v8.setFlagsFromString(`--${value === on ? '' : 'no-'}${name}`);
+  };
+  try {
+    set(true);
+    return WebAssembly.instantiate(bytes, imports);
+  } finally {
+    set(false);
+  }
 }
 
 // Creates the wasm module with the standard library in place and the standard streams on the
