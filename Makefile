@@ -20,7 +20,8 @@ all: $(DIST)/.stamp $(DIST)/console.html $(DIST)/sangam.snapshot
 
 # Cached external builds; re-run whenever the recipes or the manifest change.
 $(BUILD)/paths.mk: tools/setup.sh tools/lib.sh tools/toolchain.sh tools/build-libs.sh \
-                   tools/build-python.sh tools/config.site-sangam tools/sources.manifest
+                   tools/build-python.sh tools/config.site-sangam tools/sources.manifest \
+                   $(wildcard tools/patches/python/*)
 	tools/setup.sh $@
 ifeq ($(filter format clean,$(MAKECMDGOALS)),)
 include $(BUILD)/paths.mk

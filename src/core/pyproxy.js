@@ -122,8 +122,8 @@ addToLibrary({
       };
       // A callable proxy's target is the call itself, so the Proxy is callable and `instanceof
       // Function` with no apply trap (which would cost an arguments array per call). A method:
-      // it has no own `prototype`, `arguments` or `caller` (the has trap still answers
-      // `"prototype" in` as JS requires of functions); `length` and `name` are deleted. A bound
+      // it has no own `arguments` or `caller` and cannot be called with `new`; `length` and
+      // `name` are deleted. A bound
       // proxy (bind()) or captureThis() goes through P.invoke.
       P.callableTarget = (cls, s) => {
         const f = {
@@ -132,6 +132,9 @@ addToLibrary({
             return P.invoke(live(s), this, Array.prototype.slice.call(arguments), null);
           },
         }.call;
+        // An own, non-configurable `prototype` as a function made by `function` has (so
+        // `delete proxy.prototype` fails as on Pyodide); its value is Python's (the get trap).
+        Object.defineProperty(f, 'prototype', { value: undefined, writable: true });
         delete f.length;
         delete f.name;
         Object.setPrototypeOf(f, cls.prototype);
