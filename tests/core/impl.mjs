@@ -186,6 +186,16 @@ export function toJsOnce(proxy) {
 
 // Python the FFI test files start with: `js`, pyodide.ffi's names, and raises(f, *a, **k), the name
 // of the exception f(*a, **k) raises (None if it returns).
+// A prelude for answer(): run_js, pyodide.ffi's names, and t(f), f()'s value or the name of the
+// exception it raises.
+export const TRY_PRELUDE = `from pyodide.code import run_js
+from pyodide.ffi import *
+def t(f):
+    try:
+        return f()
+    except BaseException as e:
+        return type(e).__name__
+`;
 export const PRELUDE = `
 import js
 from pyodide.ffi import *

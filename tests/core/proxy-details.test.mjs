@@ -5,7 +5,7 @@
 // classes, and bind_sig's converter classes and `_sig`.
 import { before, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { test, load, loadFresh, checkLeaks, answer as answerIn, collectGarbage, withModule, toJsOnce } from './impl.mjs';
+import { test, load, loadFresh, checkLeaks, answer as answerIn, collectGarbage, withModule, toJsOnce, TRY_PRELUDE } from './impl.mjs';
 
 let py;
 before(async () => {
@@ -13,14 +13,7 @@ before(async () => {
 });
 checkLeaks(beforeEach, afterEach, () => py);
 
-const PRE = `from pyodide.code import run_js
-from pyodide.ffi import *
-def t(f):
-    try:
-        return f()
-    except BaseException as e:
-        return type(e).__name__
-`;
+const PRE = TRY_PRELUDE;
 const answer = (src) => answerIn(py, src, PRE);
 const isPythonError = (e) => e instanceof py.ffi.PythonError;
 

@@ -4,7 +4,7 @@
 import { before, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { test, load, checkLeaks, dedent, pycall, answer as answerIn, toJsOnce, testsDir, isSangam } from './impl.mjs';
+import { test, load, checkLeaks, dedent, pycall, answer as answerIn, toJsOnce, testsDir, isSangam, TRY_PRELUDE } from './impl.mjs';
 
 let py;
 before(async () => {
@@ -14,15 +14,7 @@ checkLeaks(beforeEach, afterEach, () => py);
 const answer = (src) => answerIn(py, src, PRE);
 
 
-// t(f): f()'s value, or the name of the exception it raises.
-const PRE = `from pyodide.code import run_js
-from pyodide.ffi import *
-def t(f):
-    try:
-        return f()
-    except BaseException as e:
-        return type(e).__name__
-`;
+const PRE = TRY_PRELUDE;
 
 test('a getter that throws is a JsException; a missing attribute an AttributeError; typeof wins over a property', async () => {
   assert.deepEqual(await answer(`
