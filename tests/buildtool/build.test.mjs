@@ -197,6 +197,13 @@ test('--patch applies a diff to a copy of the source before building; one that d
     '',
   ];
   fs.writeFileSync(path.join(src, 'noargs.c'), c.join('\n'));
+  // Unpatched, the call traps (natively the extra argument would be ignored).
+  const plain = sangamBuild([src, '-o', path.join(tmp, 'noargs-plain')]);
+  assert.equal(plain.status, 0, plain.all);
+  const trap = installAndRun(path.join(tmp, 'noargs-plain', `noargs-1.0-${TAG}.whl`), 'import noargs\nnoargs.answer()');
+  assert.notEqual(trap.status, 0, trap.all);
+  assert.match(trap.all, /null function or function signature mismatch/);
+
   const patch = path.join(tmp, 'noargs.patch');
   fs.writeFileSync(patch, [
     'answer() is called as a PyCFunction (self, NULL): give it the second parameter.',
