@@ -198,7 +198,7 @@ test('--patch applies a diff to a copy of the source before building; one that d
   ];
   fs.writeFileSync(path.join(src, 'noargs.c'), c.join('\n'));
   // Unpatched, the call traps (natively the extra argument would be ignored).
-  const plain = sangamBuild([src, '-o', path.join(tmp, 'noargs-plain')]);
+  const plain = sangamBuild([src, '-o', path.join(tmp, 'noargs-plain'), '--no-cache']);
   assert.equal(plain.status, 0, plain.all);
   const trap = installAndRun(path.join(tmp, 'noargs-plain', `noargs-1.0-${TAG}.whl`), 'import noargs\nnoargs.answer()');
   assert.notEqual(trap.status, 0, trap.all);
@@ -210,7 +210,7 @@ test('--patch applies a diff to a copy of the source before building; one that d
     '', '--- a/noargs.c', '+++ b/noargs.c', '@@ -1,3 +1,3 @@', ` ${c[0]}`, `-${c[1]}`,
     '+static PyObject* answer(PyObject* self, PyObject* unused) { return PyLong_FromLong(42); }', ` ${c[2]}`, '',
   ].join('\n'));
-  const r = sangamBuild([src, '-o', path.join(tmp, 'noargs-out'), '--patch', patch]);
+  const r = sangamBuild([src, '-o', path.join(tmp, 'noargs-out'), '--patch', patch, '--no-cache']);
   assert.equal(r.status, 0, r.all);
   assert.match(r.stderr, /patch.*noargs\.patch/);
   assert.equal(fs.readFileSync(path.join(src, 'noargs.c'), 'utf8'), c.join('\n'), 'the source tree is not patched in place');
