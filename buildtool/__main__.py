@@ -30,6 +30,8 @@ def parse(argv):
     p.add_argument("-v", "--verbose", action="store_true", help="show the backend's whole output")
     p.add_argument("-C", "--config-setting", action="append", default=[], metavar="KEY=VALUE",
                    help="a PEP 517 config setting for the backend (repeatable)")
+    p.add_argument("--patch", action="append", default=[], metavar="FILE",
+                   help="a unified diff applied (patch -p1) to the source before building; repeatable")
     p.add_argument("--pins", action="append", default=[], metavar="FILE",
                    help="a list of sdists pinned by sha256 (name==version --hash=sha256:H)")
     p.add_argument("--flag-log", default=None, metavar="FILE",
@@ -85,7 +87,8 @@ def main(argv):
     try:
         wheel, hit = build(src, outdir, strict=args.strict, config_settings=config_settings(args.config_setting),
                            verbose=args.verbose, use_cache=not args.no_cache,
-                           pins_files=[*args.pins, *default_pins], progress=progress)
+                           pins_files=[*args.pins, *default_pins], progress=progress,
+                           patches=[Path(f).resolve() for f in args.patch])
     except BuildFailed as e:
         print(f"sangam-build: step '{e.step}' failed after {progress.elapsed():.1f} s: {e}", file=sys.stderr)
         if e.tail:

@@ -161,11 +161,11 @@ def flag_summary(flag_log):
 
 
 def build(source, outdir, *, strict=False, config_settings=None, verbose=False, use_cache=True,
-          pins_files=(), progress=None, env=None, requirements=()):
+          pins_files=(), progress=None, env=None, requirements=(), patches=()):
     """Builds one wheel into outdir; (path, cache hit?). `env`: variables the backend runs with
     (a package set recipe's, and its native libraries' SANGAM_LIB_PREFIXES); `requirements`: more
-    pinned lists of build requirements (the package set's) beside host-requirements.txt. Both are
-    part of the cache key."""
+    pinned lists of build requirements (the package set's) beside host-requirements.txt; `patches`:
+    unified diffs applied (`patch -p1`) to the unpacked source. All are part of the cache key."""
     progress = progress or Progress()
     env = dict(env or {})
     saved = {k: os.environ.get(k) for k in env}
@@ -176,7 +176,7 @@ def build(source, outdir, *, strict=False, config_settings=None, verbose=False, 
     work = Path(tempfile.mkdtemp(prefix="sangam-build-"))
     try:
         return _build(source, outdir, work, strict, config_settings, verbose, use_cache, pins_files, progress, env,
-                      list(requirements))
+                      list(requirements), [Path(p) for p in patches])
     finally:
         if os.environ.get("SANGAM_BUILD_KEEP") != "1":
             shutil.rmtree(work, ignore_errors=True)
@@ -187,8 +187,19 @@ def build(source, outdir, *, strict=False, config_settings=None, verbose=False, 
                 os.environ[k] = v
 
 
+def apply_patches(src, patches, progress):
+    """Applies each unified diff to the source tree `src` (`patch -p1`); BuildFailed naming the
+    patch when one does not apply, so a new sdist version is not built half-patched."""
+    for p in patches:
+        progress.begin("patch", p.name)
+        r = subprocess.run(["patch", "-p1", "--batch", "--forward", "--no-backup-if-mismatch", "-d", str(src),
+                            "-i", str(p)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if r.returncode != 0:
+            raise BuildFailed("patch", f"{p} does not apply to {src.name}", tail=r.stdout.splitlines())
+
+
 def _build(source, outdir, work, strict, config_settings, verbose, use_cache, pins_files, progress, env,
-           requirements):
+           requirements, patches):
     paths = crossenv.read_paths()
     native = str(Path(paths["PY_NATIVE"]) / "bin" / "python3.13")
     cross = CrossEnv(paths, native)
@@ -219,6 +230,7 @@ def _build(source, outdir, work, strict, config_settings, verbose, use_cache, pi
         "source": src_hash, "toolchain": cross.key, "buildtool": buildtool_hash(),
         "config_settings": config_settings, "strict": strict, "env": env,
         "requirements": [hashlib.sha256(Path(r).read_bytes()).hexdigest() for r in requirements],
+        "patches": [hashlib.sha256(p.read_bytes()).hexdigest() for p in patches],
         "flags": {k: os.environ.get(k, "") for k in ("CFLAGS", "CXXFLAGS", "LDFLAGS", "CPPFLAGS", "SANGAM_KEEP_DEBUG")},
     }
     key = hashlib.sha256(json.dumps(key_parts, sort_keys=True).encode()).hexdigest()[:16]
@@ -237,6 +249,9 @@ def _build(source, outdir, work, strict, config_settings, verbose, use_cache, pi
     if archive:
         progress.begin("unpack", archive.name)
         src = unpack(archive, work / "src")
+    elif patches:  # a source tree is patched in a copy, never in place
+        src = Path(shutil.copytree(src, work / "src" / src.name, symlinks=True))
+    apply_patches(src, patches, progress)
 
     progress.begin("cross environment")
     cross.ensure()

@@ -10,8 +10,9 @@ checks that each package's compiled part loads, and runs the package's own tests
 sdist) with pytest, deselecting the ones in packages/NAME.skips; it prints a table of package,
 version, wheel size and tests passed/failed/skipped, and writes it as JSON beside the venv.
 
-A recipe (TOML): name, version, sha256 (the sdist's), libraries (native libraries), check (Python
-run after installing), [build] config-settings and env, [test] paths (files and folders of the sdist
+A recipe (TOML): name, version, sha256 (the sdist's), libraries (native libraries), patches (files
+in packages/patches/NAME/, unified diffs applied with `patch -p1` to the unpacked sdist, each
+starting with a comment that explains the bug it fixes), check (Python run after installing), [build] config-settings and env, [test] paths (files and folders of the sdist
 to run), args (more pytest arguments), requires (more wheels to install for the tests), timeout.
 NAME.skips: one test a line, `NODE_ID  # FEATURE: reason`, FEATURE one of what the platform lacks.
 """
@@ -33,6 +34,7 @@ from . import crossenv
 
 REPO = Path(__file__).resolve().parent.parent
 RECIPES = REPO / "packages"
+PATCHES = RECIPES / "patches"
 # The set's build requirements beyond the host tools (pinned like buildtool/host-requirements.txt).
 BUILD_REQUIREMENTS = RECIPES / "build-requirements.txt"
 # What a test may be skipped for: features this platform lacks.
@@ -52,6 +54,7 @@ class Recipe:
     version: str
     sha256: str
     libraries: list = field(default_factory=list)
+    patches: list = field(default_factory=list)  # Paths
     check: str = ""
     config_settings: dict = field(default_factory=dict)
     env: dict = field(default_factory=dict)
@@ -84,13 +87,30 @@ def read_skips(path):
     return skips
 
 
+def read_patches(path, name, files):
+    """The recipe's patch files (packages/patches/NAME/FILE); RecipeError for a missing one or one
+    without its explaining comment before the diff."""
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise RecipeError(f"{path}: `patches` is a list of file names in {PATCHES / name}")
+    found = []
+    for f in files:
+        p = PATCHES / name / f
+        if not p.is_file():
+            raise RecipeError(f"{path}: patches: no {p}")
+        head = p.read_text().split("\n--- ", 1)[0]
+        if head.startswith("--- ") or not head.strip():
+            raise RecipeError(f"{p}: a patch starts with a comment explaining the bug it fixes")
+        found.append(p)
+    return found
+
+
 def load(path):
     path = Path(path)
     try:
         d = tomllib.loads(path.read_text())
     except (OSError, tomllib.TOMLDecodeError) as e:
         raise RecipeError(f"{path}: {e}") from None
-    _expect(d, ("name", "version", "sha256", "libraries", "check", "build", "test"), path)
+    _expect(d, ("name", "version", "sha256", "libraries", "patches", "check", "build", "test"), path)
     for k in ("name", "version", "sha256"):
         if not isinstance(d.get(k), str):
             raise RecipeError(f"{path}: `{k}` (a string) is required")
@@ -104,7 +124,8 @@ def load(path):
     if not t.get("paths"):
         raise RecipeError(f"{path}: [test] paths (the sdist's tests) are required")
     return Recipe(path=path, name=d["name"], version=d["version"], sha256=d["sha256"],
-                  libraries=list(d.get("libraries", [])), check=d.get("check", ""),
+                  libraries=list(d.get("libraries", [])), patches=read_patches(path, d["name"], d.get("patches", [])),
+                  check=d.get("check", ""),
                   config_settings=dict(b.get("config-settings", {})),
                   env={k: str(v) for k, v in b.get("env", {}).items()},
                   test_paths=list(t["paths"]), test_args=list(t.get("args", [])),
@@ -157,7 +178,7 @@ def build_set(names, outdir):
             for old in outdir.glob(f"{re.sub(r'[-_.]+', '_', r.name).lower()}-*.whl"):
                 old.unlink()  # another version of it, from an older recipe
             build(f"{r.name}=={r.version}", outdir, config_settings=r.config_settings, pins_files=[r.path],
-                  progress=progress, env=env, requirements=[BUILD_REQUIREMENTS])
+                  progress=progress, env=env, requirements=[BUILD_REQUIREMENTS], patches=r.patches)
         except (BuildFailed, RecipeError, HostEnvError) as e:
             step = f"step '{e.step}' " if isinstance(e, BuildFailed) else ""
             print(f"sangam-build package-set: {r.name} {step}failed: {e}", file=sys.stderr)
@@ -300,7 +321,8 @@ def main(argv):
     try:
         if a.action == "list":
             for r in recipes(a.names):
-                print(f"{r.name} {r.version} libraries={','.join(r.libraries) or '-'} skips={len(r.skips)}")
+                print(f"{r.name} {r.version} libraries={','.join(r.libraries) or '-'} "
+                      f"patches={','.join(p.name for p in r.patches) or '-'} skips={len(r.skips)}")
             return 0
         if a.action == "build":
             return build_set(a.names, a.outdir)

@@ -180,6 +180,53 @@ test('a failed build names the step and shows the tail of the compiler output', 
   assert.match(r.stderr, /full log: \S+\.log/);
 });
 
+// A C extension with the bug regex 2026.9.3 has (packages/patches/regex/): a METH_NOARGS function
+// defined with one parameter, which wasm's typed indirect call traps on; --patch fixes it in a copy.
+test('--patch applies a diff to a copy of the source before building; one that does not apply names the file', { timeout: 600_000 }, () => {
+  const src = fs.mkdtempSync(path.join(tmp, 'noargs-'));
+  fs.writeFileSync(path.join(src, 'pyproject.toml'),
+    '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "noargs"\nversion = "1.0"\n');
+  fs.writeFileSync(path.join(src, 'setup.py'),
+    'from setuptools import setup, Extension\nsetup(ext_modules=[Extension("noargs", ["noargs.c"])])\n');
+  const c = [
+    '#include <Python.h>',
+    'static PyObject* answer(PyObject* self) { return PyLong_FromLong(42); }',
+    'static PyMethodDef methods[] = {{"answer", (PyCFunction)answer, METH_NOARGS}, {NULL, NULL}};',
+    'static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "noargs", NULL, -1, methods};',
+    'PyMODINIT_FUNC PyInit_noargs(void) { return PyModule_Create(&def); }',
+    '',
+  ];
+  fs.writeFileSync(path.join(src, 'noargs.c'), c.join('\n'));
+  // Unpatched, the call traps (natively the extra argument would be ignored).
+  const plain = sangamBuild([src, '-o', path.join(tmp, 'noargs-plain'), '--no-cache']);
+  assert.equal(plain.status, 0, plain.all);
+  const trap = installAndRun(path.join(tmp, 'noargs-plain', `noargs-1.0-${TAG}.whl`), 'import noargs\nnoargs.answer()');
+  assert.notEqual(trap.status, 0, trap.all);
+  assert.match(trap.all, /null function or function signature mismatch/);
+
+  const patch = path.join(tmp, 'noargs.patch');
+  fs.writeFileSync(patch, [
+    'answer() is called as a PyCFunction (self, NULL): give it the second parameter.',
+    '', '--- a/noargs.c', '+++ b/noargs.c', '@@ -1,3 +1,3 @@', ` ${c[0]}`, `-${c[1]}`,
+    '+static PyObject* answer(PyObject* self, PyObject* unused) { return PyLong_FromLong(42); }', ` ${c[2]}`, '',
+  ].join('\n'));
+  const r = sangamBuild([src, '-o', path.join(tmp, 'noargs-out'), '--patch', patch, '--no-cache']);
+  assert.equal(r.status, 0, r.all);
+  assert.match(r.stderr, /patch.*noargs\.patch/);
+  assert.equal(fs.readFileSync(path.join(src, 'noargs.c'), 'utf8'), c.join('\n'), 'the source tree is not patched in place');
+  const wheel = path.join(tmp, 'noargs-out', `noargs-1.0-${TAG}.whl`);
+  const p = installAndRun(wheel, 'import noargs\nprint("answer", noargs.answer())');
+  assert.equal(p.status, 0, p.all);
+  assert.match(p.stdout, /^answer 42$/m);
+
+  const stale = path.join(tmp, 'stale.patch');
+  fs.writeFileSync(stale, fs.readFileSync(patch, 'utf8').replaceAll('answer', 'question'));
+  const bad = sangamBuild([src, '-o', path.join(tmp, 'noargs-out'), '--patch', stale]);
+  assert.equal(bad.status, 1, bad.all);
+  assert.match(bad.stderr, /step 'patch' failed after [\d.]+ s: \S+stale\.patch does not apply to noargs-/);
+  assert.match(bad.stderr, /Hunk #1 FAILED/);
+});
+
 test('a pinned sdist whose cached file has another sha256 stops the build, naming the file', { timeout: 60_000 }, () => {
   const pins = path.join(tmp, 'pins.txt');
   fs.writeFileSync(pins, `markupsafe==3.0.4 --hash=sha256:${'0'.repeat(64)}\n`);

@@ -22,13 +22,14 @@ function run(cmd, args, opts = {}) {
   return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', all: (r.stdout ?? '') + (r.stderr ?? '') };
 }
 
-test('every recipe reads: name, version, sha256, libraries and platform skips with their reasons', { timeout: 120_000 }, () => {
+test('every recipe reads: name, version, sha256, libraries, patches and platform skips with their reasons', { timeout: 120_000 }, () => {
   const r = run(BUILD, ['package-set', 'list']);
   assert.equal(r.status, 0, r.all);
   for (const name of fs.readdirSync(path.join(ROOT, 'packages')).filter((f) => f.endsWith('.toml'))) {
     assert.match(r.stdout, new RegExp(`^${name.slice(0, -5)} \\S+ libraries=`, 'm'));
   }
   assert.match(r.stdout, /^pyyaml 6\.0\.4 libraries=libyaml /m);
+  assert.match(r.stdout, /^regex 2026\.9\.3 libraries=- patches=signatures\.patch skips=/m);
   const bad = run(BUILD, ['package-set', 'list', 'no-such-package']);
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /no recipe for no-such-package in \S+packages \(have: .*pyyaml/);
