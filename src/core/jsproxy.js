@@ -16,6 +16,15 @@ addToLibrary({
       }
       return id;
     },
+    // obj[key]'s value v as a new reference for C: 0 (no exception set) when the attribute is
+    // missing; a function is proxied with obj as its `this`.
+    attribute(obj, key, v) {
+      if (v === undefined && !(key in obj)) return 0;
+      if (typeof v === 'function') {
+        return _sangam_jsproxy_new(Handles.add(v), Convert.flags(v), Handles.add(obj));
+      }
+      return Convert.toPy(v);
+    },
     // An object that as_object_map(hereditary=True) and as_py_json() read as a mapping.
     isPlainish(v) {
       return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v) &&
@@ -137,11 +146,7 @@ addToLibrary({
       const obj = Handles.values[ref];
       const key = UTF8ToString(name, len);
       const v = obj[key];
-      if (v === undefined && !(key in obj)) return 0;
-      if (typeof v === 'function') {
-        return _sangam_jsproxy_new(Handles.add(v), Convert.flags(v), Handles.add(obj));
-      }
-      return Convert.toPy(v);
+      return JsProxies.attribute(obj, key, v);
     } catch (e) {
       Errors.raise(e);
       return 0;
@@ -160,11 +165,7 @@ addToLibrary({
         HEAPF64[slot >> 3] = v;
         return Number.isSafeInteger(v) ? 1 : 2;
       }
-      if (v === undefined && !(key in obj)) return 0;
-      if (typeof v === 'function') {
-        return _sangam_jsproxy_new(Handles.add(v), Convert.flags(v), Handles.add(obj));
-      }
-      return Convert.toPy(v);
+      return JsProxies.attribute(obj, key, v);
     } catch (e) {
       Errors.raise(e);
       return 0;
