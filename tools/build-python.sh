@@ -60,6 +60,14 @@ build_wasm() {
         (
             cd "$b"
             cat "$s/Tools/wasm/config.site-wasm32-emscripten" "$TOOLS_DIR/config.site-sangam" > config.site
+            # _sqlite3 (sqlite is 0.4 MiB of the download, brotli) is a side module (.so) instead of
+            # part of the main module: it ships in the optional standard library (Makefile
+            # OPTIONAL_EXTENSIONS) and loads on import. Setup.local's rules win over Setup.stdlib's.
+            # (Not _lzma: 58 KiB, and shutil imports it whenever it is found.)
+            mkdir -p Modules
+            printf '%s\n' '*shared*' \
+                '_sqlite3 _sqlite/blob.c _sqlite/connection.c _sqlite/cursor.c _sqlite/microprotocols.c _sqlite/module.c _sqlite/prepare_protocol.c _sqlite/row.c _sqlite/statement.c _sqlite/util.c' \
+                > Modules/Setup.local
             # Each library is named explicitly; otherwise configure asks for Emscripten's ports,
             # which would need a download.
             CONFIG_SITE=$b/config.site \

@@ -1,4 +1,5 @@
 """The standard library's C-backed modules import and do real work."""
+import sys
 import unittest
 
 
@@ -93,6 +94,22 @@ class StdlibModulesTest(unittest.TestCase):
         import xmlrpc.client
         for module in (xmlrpc.client, wsgiref.util, tzdata):
             self.assertTrue(module.__spec__.origin.startswith("/lib/python313-optional.zip/"), module.__spec__.origin)
+
+    def test_optional_extension_modules_are_side_modules(self):
+        # _sqlite3 is a side module in the optional zip (tools/build-python.sh), written out to
+        # lib-dynload on its first import and loaded from there.
+        import sqlite3
+        import _sqlite3
+        self.assertEqual(_sqlite3.__file__, "/lib/python3.13/lib-dynload/_sqlite3.cpython-313-wasm32-emscripten.so")
+        self.assertNotIn("_sqlite3", sys.builtin_module_names)
+        self.assertTrue(sqlite3.__spec__.origin.startswith("/lib/python313-optional.zip/"))
+        db = sqlite3.connect(":memory:")
+        db.execute("create table t (x integer, y text)")
+        db.executemany("insert into t values (?, ?)", [(i, str(i)) for i in range(100)])
+        self.assertEqual(db.execute("select sum(x), max(y) from t").fetchone(), (4950, "99"))
+        self.assertRaises(sqlite3.OperationalError, db.execute, "select * from no_such_table")
+        with open(_sqlite3.__file__, "rb") as f:
+            self.assertEqual(f.read(4), b"\0asm")
 
     def test_left_out_modules_say_so(self):
         for name in ("tkinter", "idlelib", "ensurepip", "test"):
