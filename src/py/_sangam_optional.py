@@ -35,7 +35,7 @@ class OptionalStdlibFinder:
                 f"({_index.EXCLUDED[fullname]})",
                 name=fullname,
             )
-        extensions = getattr(_index, "EXTENSIONS", {})
+        extensions = _index.EXTENSIONS
         if fullname not in _index.MODULES and fullname not in extensions:
             return None
         if not os.path.isfile(_index.PATH):
