@@ -70,8 +70,9 @@ PY_PKG_SRC := $(shell find src/py -name '*.py')
 $(BUILD)/runtime-wheels.list: tools/runtime-wheels.txt tools/fetch-pinned-wheels.sh
 	@mkdir -p $(BUILD)
 	tools/fetch-pinned-wheels.sh tools/runtime-wheels.txt runtime-wheels > $@.part && mv $@.part $@
-# The extension modules tools/build-python.sh builds as side modules; they go in the optional zip.
-OPTIONAL_EXTENSIONS := _sqlite3
+# The extension modules tools/build-python.sh builds as side modules (its Setup.local names them);
+# they go in the optional zip.
+OPTIONAL_EXTENSIONS = $(shell awk '!/^\*/ {print $$1}' $(PY_BUILD)/Modules/Setup.local)
 # The rarely imported modules and the time zones go into the second zip, which a browser fetches
 # only when asked (tools/stdlib_zip.py OPTIONAL, src/py/_sangam_optional.py).
 $(DIST)/python_stdlib.zip $(DIST)/python_stdlib_optional.zip &: tools/stdlib_zip.py $(BUILD)/paths.mk $(PY_PKG_SRC) $(BUILD)/runtime-wheels.list
