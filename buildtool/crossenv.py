@@ -2,8 +2,9 @@
 
 It is one folder in the cache, made from the wasm CPython build and the toolchain the cache already
 holds: the target's headers (include/python3.13), its _sysconfigdata with the compiler names
-pointing at the wrappers (sysconfig/), the compiler wrappers and pkg-config (bin/), a CMake
-toolchain and platform file (cmake/). `environ()` gives the variables a backend runs with; `meson_cross_file()`
+pointing at the wrappers (sysconfig/), the compiler wrappers and pkg-config (bin/, running the
+copy of wrapper.py in libexec/), a CMake toolchain and platform file (cmake/). Nothing in it names
+the checkout that made it, so checkouts at other paths share it. `environ()` gives the variables a backend runs with; `meson_cross_file()`
 writes the cross file for one build. Runs with the standard library only.
 """
 
@@ -82,7 +83,7 @@ class CrossEnv:
         return found[0]
 
     def ensure(self):
-        if (self.dir / ".complete").exists():
+        if (self.dir / ".complete").exists() and (self.dir / "libexec" / "sangam_wrapper.py").exists():
             return self
         tmp = self.dir.with_name(self.dir.name + f".tmp{os.getpid()}")
         shutil.rmtree(tmp, ignore_errors=True)
@@ -95,9 +96,10 @@ class CrossEnv:
         self._write_tools(tmp)
         self._write_cmake(tmp)
         (tmp / ".complete").write_text("")
-        if self.dir.exists():
-            shutil.rmtree(tmp)
+        if (self.dir / ".complete").exists() and (self.dir / "libexec" / "sangam_wrapper.py").exists():
+            shutil.rmtree(tmp)  # another build made it meanwhile
         else:
+            shutil.rmtree(self.dir, ignore_errors=True)
             tmp.rename(self.dir)
         return self
 
@@ -131,7 +133,12 @@ class CrossEnv:
             f"build_time_vars = {pprint.pformat(v, width=120)}\n")
 
     def _write_tools(self, root):
-        wrapper = HERE / "wrapper.py"
+        # The cross environment holds its own copy of the wrapper (its key covers the text), so it
+        # does not depend on the checkout that made it: a cache shared by checkouts at other paths,
+        # or one whose checkout is gone, still works.
+        (root / "libexec").mkdir()
+        shutil.copy(HERE / "wrapper.py", root / "libexec" / "sangam_wrapper.py")
+        wrapper = self.dir / "libexec" / "sangam_wrapper.py"
         for tool in TOOLS:
             p = root / "bin" / tool
             p.write_text(f'#!/bin/sh\nexec {shlex.quote(self.host_python)} -S -E {shlex.quote(str(wrapper))} {tool} "$@"\n')

@@ -83,6 +83,21 @@ test('the wrapper expands @rsp files, drops and rewrites flags, logs them as JSO
   assert.ok(!fs.existsSync(path.join(dir, 'x.o')));
 });
 
+test('the cross environment names nothing of the checkout that made it (a cache outlives its checkout)', () => {
+  const r = run(NATIVE, ['-m', 'buildtool.crossenv'], { cwd: ROOT });
+  assert.equal(r.status, 0, r.all);
+  const dir = r.stdout.trim();
+  // What runs: the shims, the wrapper, the CMake files and the backend's sitecustomize.
+  const files = fs.readdirSync(dir, { recursive: true }).filter((f) => /^(bin|libexec|cmake)\//.test(f) || f === 'sysconfig/sitecustomize.py')
+    .map((f) => path.join(dir, f)).filter((f) => fs.statSync(f).isFile());
+  assert.ok(files.some((f) => f.endsWith('/bin/cc')));
+  for (const f of files) {
+    assert.ok(!fs.readFileSync(f, 'latin1').includes(ROOT.replace(/\/$/, '')), `${f} names the checkout ${ROOT}`);
+  }
+  // The shims run the environment's own copy of the wrapper.
+  assert.ok(fs.readFileSync(path.join(dir, 'bin/cc'), 'utf8').includes(path.join(dir, 'libexec/sangam_wrapper.py')));
+});
+
 test('setuptools with C: markupsafe from its PyPI sdist builds, installs and runs', { timeout: 600_000 }, () => {
   const r = sangamBuild(['markupsafe==3.0.4', '-o', out, '--no-cache']);
   assert.equal(r.status, 0, r.all);
