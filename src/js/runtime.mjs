@@ -223,3 +223,27 @@ export function mountNodeDir(runtime, hostPath, mountPoint = hostPath) {
   FS.mount(Module.NODEFS ?? FS.filesystems.NODEFS, { root: hostPath }, mountPoint);
   return true;
 }
+
+// Makes `buffer` (an integer typed array whose [0] another thread sets to a signal number, or
+// null) the one CPython's eval loop reads. CPython's reader (Python/emscripten_signal.c) reads
+// [0] and then writes 0 there: a signal stored between the two was lost (a Ctrl-C that did
+// nothing). So the loop is given a view whose [0] takes the value and clears it in one atomic
+// exchange, and whose writes do nothing; `cell` is the array itself (posix.js sleeps on it).
+export function setSignalBuffer(Module, buffer) {
+  if (!buffer) {
+    Module.Py_EmscriptenSignalBuffer = null;
+  } else {
+    let atomic = true;
+    try {
+      Atomics.load(buffer, 0);
+    } catch {
+      atomic = false; // not an integer typed array: read and cleared as CPython does
+    }
+    const view = { cell: buffer };
+    Object.defineProperty(view, 0, atomic
+      ? { get: () => Atomics.exchange(buffer, 0, 0), set: () => {} }
+      : { get: () => buffer[0], set: (v) => { buffer[0] = v; } });
+    Module.Py_EmscriptenSignalBuffer = view;
+  }
+  Module._sangam_set_interrupt_handling(buffer ? 1 : 0);
+}
