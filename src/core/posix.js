@@ -12,7 +12,7 @@ addToLibrary({
   sangam_js_wait_signal__sig: 'idi',
   sangam_js_wait_signal: (ms, watch) => {
     try {
-      const buffer = watch ? Module.Py_EmscriptenSignalBuffer?.cell : null; // (runtime.mjs setSignalBuffer)
+      const buffer = watch ? Module.Py_EmscriptenSignalBuffer : null;
       const valid = buffer instanceof Int32Array;
       if (valid && Atomics.load(buffer, 0) !== 0) return 1;
       const shared = valid && buffer.buffer instanceof SharedArrayBuffer;

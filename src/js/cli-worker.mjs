@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRuntime, cArgv, mountNodeDir, setSignalBuffer, FatalError } from './runtime.mjs';
+import { createRuntime, cArgv, mountNodeDir, FatalError } from './runtime.mjs';
 import { makeInput, makeOutput, nodeStdinReader } from './streams.mjs';
 import { openChannel, STATE, KIND, LENGTH, MORE, ROWS, COLS, REPLY } from './cli-channel.mjs';
 
@@ -227,7 +227,8 @@ function main() {
     }
     const { Module } = rt;
     // Ctrl-C: cli.mjs writes 2 into the signal slot; the eval loop raises KeyboardInterrupt.
-    setSignalBuffer(Module, signal);
+    Module.Py_EmscriptenSignalBuffer = signal;
+    Module._sangam_set_interrupt_handling(1);
     try {
       return rt.call(() => {
         const [argc, argv] = cArgv(Module, ['python', ...args]);

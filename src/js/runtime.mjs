@@ -101,6 +101,28 @@ async function instantiate(url, imports) {
 
 // Creates the wasm module with the standard library in place and the standard streams on the
 // given handlers ({stdin, stdout, stderr}). Python itself is not started yet.
+// The signal in an interrupt buffer (Module.Py_EmscriptenSignalBuffer: an integer typed array
+// another thread writes a signal number into), taken and cleared, for CPython's eval loop, which
+// looks every few dozen instructions. This replaces CPython's own reader
+// (Python/emscripten_signal.c), which reads [0] and then writes 0 there: a signal stored between
+// the two was lost (a Ctrl-C that did nothing). Here a pending signal is taken in one atomic
+// exchange; a 0 is only read.
+export function takeSignal(buffer) {
+  if (!buffer) return 0;
+  try {
+    return buffer[0] === 0 ? 0 : Atomics.exchange(buffer, 0, 0);
+  } catch {
+    // Not an integer typed array (Atomics refuses it): read and cleared as CPython does.
+    try {
+      const signal = buffer[0];
+      buffer[0] = 0;
+      return signal;
+    } catch {
+      return 0;
+    }
+  }
+}
+
 export async function createRuntime({ indexURL, env = {}, streams }) {
   if (indexURL !== undefined && !indexURL.endsWith('/')) indexURL += '/';
   const stdlib = readURL(runtimeFileURL(indexURL, 'python_stdlib.zip'));
@@ -109,9 +131,10 @@ export async function createRuntime({ indexURL, env = {}, streams }) {
   const state = { lastSyscallError: null, errno: null, FS: null };
   let failed;
   const failure = new Promise((_, reject) => { failed = reject; });
-  const Module = await Promise.race([failure, createModule({
+  const moduleArg = {
     locateFile: (path) => (indexURL ?? defaultIndexURL()) + path,
     instantiateWasm(imports, receive) {
+      imports.env._Py_CheckEmscriptenSignals_Helper = () => takeSignal(moduleArg.Py_EmscriptenSignalBuffer);
       instantiate(runtimeFileURL(indexURL, 'sangam.asm.wasm'), guardSyscalls(imports, state))
         .then(({ instance, module }) => receive(instance, module))
         .catch((e) => failed(new Error(`sangam: could not load sangam.asm.wasm: ${e.message}`, { cause: e })));
@@ -126,7 +149,8 @@ export async function createRuntime({ indexURL, env = {}, streams }) {
       for (const key of ['USER', 'LOGNAME', '_']) delete M.ENV[key];
       Object.assign(M.ENV, { HOME, PWD: HOME, PATH: '/', LANG: 'C.UTF-8' }, env);
     }],
-  })]);
+  };
+  const Module = await Promise.race([failure, createModule(moduleArg)]);
   const { FS } = Module;
   state.errno = Module.ERRNO_CODES;
   state.FS = FS;
@@ -222,28 +246,4 @@ export function mountNodeDir(runtime, hostPath, mountPoint = hostPath) {
   FS.mkdirTree(mountPoint);
   FS.mount(Module.NODEFS ?? FS.filesystems.NODEFS, { root: hostPath }, mountPoint);
   return true;
-}
-
-// Makes `buffer` (an integer typed array whose [0] another thread sets to a signal number, or
-// null) the one CPython's eval loop reads. CPython's reader (Python/emscripten_signal.c) reads
-// [0] and then writes 0 there: a signal stored between the two was lost (a Ctrl-C that did
-// nothing). So the loop is given a view whose [0] takes the value and clears it in one atomic
-// exchange, and whose writes do nothing; `cell` is the array itself (posix.js sleeps on it).
-export function setSignalBuffer(Module, buffer) {
-  if (!buffer) {
-    Module.Py_EmscriptenSignalBuffer = null;
-  } else {
-    let atomic = true;
-    try {
-      Atomics.load(buffer, 0);
-    } catch {
-      atomic = false; // not an integer typed array: read and cleared as CPython does
-    }
-    const view = { cell: buffer };
-    Object.defineProperty(view, 0, atomic
-      ? { get: () => Atomics.exchange(buffer, 0, 0), set: () => {} }
-      : { get: () => buffer[0], set: (v) => { buffer[0] = v; } });
-    Module.Py_EmscriptenSignalBuffer = view;
-  }
-  Module._sangam_set_interrupt_handling(buffer ? 1 : 0);
 }

@@ -1,7 +1,7 @@
 // Public JS API: loadSangam() (alias loadPyodide) and the object it resolves to.
 import {
   createRuntime, cArgv, cRecursionBudget, mountNodeDir, defaultIndexURL, IN_NODE, PythonError,
-  FatalError, SITE_PACKAGES, setSignalBuffer,
+  FatalError, SITE_PACKAGES,
 } from './runtime.mjs';
 import { makeInput, makeOutput, nodeStdinReader } from './streams.mjs';
 import { createPackages } from './packages.mjs';
@@ -230,7 +230,8 @@ export async function loadSangam(options = {}) {
     // KeyboardInterrupt from another thread: it writes 2 (SIGINT) into buffer[0].
     setInterruptBuffer(buffer) {
       interruptBuffer = buffer ?? null;
-      setSignalBuffer(Module, interruptBuffer);
+      Module.Py_EmscriptenSignalBuffer = interruptBuffer;
+      Module._sangam_set_interrupt_handling(interruptBuffer ? 1 : 0);
     },
     checkInterrupt() {
       if (!interruptBuffer || interruptBuffer[0] === 0) return;
