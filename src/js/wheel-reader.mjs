@@ -131,12 +131,13 @@ class Archive {
 }
 
 // Node: synchronous. undefined if the archive is left to zipfile (or there is no Node).
-export function openWheelSync(bytes) {
+// `sha256`: the bytes' hex digest when the caller has just computed it (else it is computed here).
+export function openWheelSync(bytes, sha256 = null) {
   if (!node) return undefined;
   if (!(bytes instanceof Uint8Array)) throw new TypeError('a wheel is a Uint8Array');
   // A plain Uint8Array: a Node Buffer's slices would share memory with the file system's files.
   bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const sha256 = node.crypto.createHash('sha256').update(bytes).digest('hex');
+  sha256 ??= node.crypto.createHash('sha256').update(bytes).digest('hex');
   try {
     return readSync(bytes, sha256);
   } catch (e) {
@@ -178,13 +179,13 @@ async function inflateRaw(raw, entry) {
 
 // Anywhere: Node's synchronous reader, else DecompressionStream and crypto.subtle (undefined
 // where they are missing).
-export async function openWheel(bytes) {
-  if (node) return openWheelSync(bytes);
+export async function openWheel(bytes, known = null) {
+  if (node) return openWheelSync(bytes, known);
   if (!(bytes instanceof Uint8Array)) throw new TypeError('a wheel is a Uint8Array');
   // (crypto.subtle exists in secure contexts only; without either API, zipfile reads the wheel.)
   if (typeof DecompressionStream !== 'function' || !globalThis.crypto?.subtle) return undefined;
   const digest = (b) => crypto.subtle.digest('SHA-256', b);
-  const sha256 = hexOf(await digest(bytes));
+  const sha256 = known ?? hexOf(await digest(bytes));
   try {
     const entries = listEntries(bytes);
     if (!entries) return undefined;
@@ -203,11 +204,36 @@ export async function openWheel(bytes) {
 // (mode null: the file system's default). Directories exist already. Throws an Error naming the
 // path that failed; the files before it are written (the installer removes them). The file system
 // takes the entries' memory (no copy): the archive is not used afterwards.
+//
+// Each directory is looked up once. A new file in an in-memory directory is made by the
+// directory's own mknod with the entry as its contents, as FS.writeFile with canOwn leaves it but
+// without two path walks and a stream per file (thousands of files in a batch of wheels); any
+// other case (a file there already, a directory it may not write to, another file system such as
+// a mounted host folder) goes through FS.writeFile.
 export function writeEntries(FS, archive, plan) {
+  const memfs = FS.filesystems?.MEMFS;
+  const dirs = new Map();
   for (const [i, path, mode] of JSON.parse(plan)) {
     try {
-      FS.writeFile(path, archive.contents[i], { canOwn: true });
-      if (mode !== null) FS.chmod(path, mode);
+      const slash = path.lastIndexOf('/');
+      const dir = slash > 0 ? path.slice(0, slash) : '/';
+      let parent = dirs.get(dir);
+      if (parent === undefined) {
+        parent = FS.lookupPath(dir, { follow: true }).node;
+        // (A directory this process may not write to is left to FS.writeFile, which says so.)
+        if (!(memfs && parent.mount?.type === memfs && FS.isDir(parent.mode) && !FS.nodePermissions(parent, 'wx'))) parent = null;
+        dirs.set(dir, parent);
+      }
+      const name = path.slice(slash + 1);
+      const data = archive.contents[i];
+      if (parent && !Object.hasOwn(parent.contents, name)) {
+        const node = parent.node_ops.mknod(parent, name, 0o100000 | (mode ?? 0o666), 0);
+        node.contents = data;
+        node.usedBytes = data.length;
+      } else {
+        FS.writeFile(path, data, { canOwn: true });
+        if (mode !== null) FS.chmod(path, mode);
+      }
     } catch (e) {
       throw new Error(`cannot write ${path}: ${e.code ?? (e.errno !== undefined ? `errno ${e.errno}` : e.message)}`);
     }
