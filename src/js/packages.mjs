@@ -154,7 +154,8 @@ export async function createPackages(api, options, indexURL) {
       ? { value: loadedDict.get(k), enumerable: true, configurable: true, writable: true } : undefined),
   });
 
-  // Wheel bytes from Node's cache `dir` (checked against their sha256) or the network (then cached).
+  // Wheel bytes from Node's cache `dir` (checked against their sha256) or the network (then
+  // cached): {bytes, sha256}, sha256 the hex digest when it was computed on the way (else null).
   async function download(url, expected, fileName, message, init, dir = cacheDir) {
     const fs = dir && expected && !url.startsWith('file:') ? await import('node:fs/promises') : null;
     let cached = null;
@@ -164,19 +165,20 @@ export async function createPackages(api, options, indexURL) {
       const bytes = await fs.readFile(cached).catch(() => null);
       if (bytes) {
         const got = await sha256(bytes);
-        if (got === expected) return new Uint8Array(bytes);
+        if (got === expected) return { bytes: new Uint8Array(bytes), sha256: got };
         message(`Refusing the cached ${cached}: its sha256 is ${got}, the lock file says ${expected}; downloading it again`);
         await fs.rm(cached, { force: true });
       }
     }
     const bytes = await fetchBytes(url, init);
-    if (fs && (await sha256(bytes)) === expected) {
+    const got = fs ? await sha256(bytes) : null;
+    if (fs && got === expected) {
       await fs.mkdir(dir, { recursive: true });
       const tmp = `${cached}.${process.pid}.part`;
       await fs.writeFile(tmp, bytes);
       await fs.rename(tmp, cached);
     }
-    return bytes;
+    return { bytes, sha256: got };
   }
 
   // Runs `jobs` (functions returning promises) at most `limit` at a time; settles them all.
@@ -265,16 +267,19 @@ export async function createPackages(api, options, indexURL) {
     if (todo.length && !failures.length) {
       message(`Loading ${todo.map((p) => p.name).join(', ')}`);
       const results = await parallel(todo.map((p) => async () => {
-        const bytes = await download(p.url, checkIntegrity ? p.sha256 : null, p.fileName.split('/').pop(), message);
-        if (checkIntegrity && p.sha256) {
-          const got = await sha256(bytes);
-          if (got !== p.sha256) throw new Error(`integrity check failed for ${p.url}: its sha256 is ${got}, the lock file says ${p.sha256}`);
+        const got = await download(p.url, checkIntegrity ? p.sha256 : null, p.fileName.split('/').pop(), message);
+        const { bytes } = got;
+        // The wheel's sha256, computed once: for the integrity check, and for a wheel by URL its
+        // record (PEP 610 direct_url.json).
+        const needHash = (checkIntegrity && p.sha256) || p.channel !== DEFAULT_CHANNEL;
+        const digest = got.sha256 ?? (needHash ? await sha256(bytes) : null);
+        if (checkIntegrity && p.sha256 && digest !== p.sha256) {
+          throw new Error(`integrity check failed for ${p.url}: its sha256 is ${digest}, the lock file says ${p.sha256}`);
         }
-        // A wheel by URL is recorded with its hash (PEP 610 direct_url.json).
-        const hash = p.channel === DEFAULT_CHANNEL ? null : await sha256(bytes);
+        const hash = p.channel === DEFAULT_CHANNEL ? null : digest;
         // A wheel is read (inflated, CRC-checked, hashed) here, in parallel with the downloads;
         // the installer checks the result. (undefined: one left to Python's zipfile.)
-        const archive = p.fileName.endsWith('.whl') ? await openWheel(bytes) : undefined;
+        const archive = p.fileName.endsWith('.whl') ? await openWheel(bytes, digest) : undefined;
         return { bytes: archive ?? bytes, hash };
       }), PARALLEL_DOWNLOADS);
       results.forEach((r, i) => { if (!r.ok) failures.push({ name: todo[i].name, reason: r.error.message }); });
@@ -339,9 +344,9 @@ export async function createPackages(api, options, indexURL) {
     // installer. `credentials`: fetch()'s option, or undefined.
     async fetch(url, expected, credentials) {
       const fileName = decodeURIComponent(new URL(url).pathname.split('/').pop());
-      const bytes = await download(url, expected || null, fileName, () => {},
+      const { bytes, sha256: digest } = await download(url, expected || null, fileName, () => {},
         credentials ? { credentials } : undefined, IN_NODE ? options.packageCacheDir ?? null : null);
-      return (fileName.endsWith('.whl') ? await openWheel(bytes) : undefined) ?? bytes;
+      return (fileName.endsWith('.whl') ? await openWheel(bytes, digest) : undefined) ?? bytes;
     },
   };
 
