@@ -483,17 +483,18 @@ def _verify(file_name, data, direct_url, expected_sha256, dirs, tags) -> _Plan:
                     recorded[name] = ""  # rewritten: hashed again when written
                     body = b"#!" + os.fsencode(sys.executable or "/usr/bin/python3") + text[len(b"#!python"):]
             if scheme in ("purelib", "platlib"):
-                imports.add(_import_name(parts[2:]))
+                imports.add((parts[2], len(parts) == 3))
             target = _norm(os.path.join(base, *parts[2:]))
         else:
             target = root_prefix + name  # normalized: its parts were checked
             if parts[0] != dist_info:
-                imports.add(_import_name(parts))
+                imports.add((parts[0], len(parts) == 1))  # (the name, whether it is a file)
         if target in targets:
             raise InstallError(f"{file_name}: two entries unpack to {target}", file_name)
         targets[target] = (body, executable)
         if recorded.get(name):
             plan.hashes[target] = recorded[name]
+    imports = {_import_name([first] if single else [first, ""]) for first, single in imports}
     top_level = read(f"{dist_info}/top_level.txt") if f"{dist_info}/top_level.txt" in contents else None
     if top_level is not None:
         names = {ln.strip().split("/")[0] for ln in top_level.decode("utf-8", "replace").splitlines() if ln.strip()}
@@ -675,11 +676,17 @@ def install(wheels, *, installer: str = "sangam", requested: bool = True, _dirs:
         if d in present:
             return
         missing = []
-        while d and d not in present and not os.path.isdir(d) and os.path.dirname(d) != d:
+        # (One missing before the install, and not made by it yet, is not looked at again.)
+        while d and d not in present and _dir(d) != d and (d in missing_dirs and d not in made or not os.path.isdir(d)):
             missing.append(d)
-            d = os.path.dirname(d)
+            d = _dir(d)
         for m in reversed(missing):
-            os.mkdir(m)
+            try:
+                os.mkdir(m)
+            except FileExistsError:
+                if not os.path.isdir(m):
+                    raise
+                continue
             created_dirs.append(m)
             made.add(m)
         present.update(missing)
@@ -697,21 +704,28 @@ def install(wheels, *, installer: str = "sangam", requested: bool = True, _dirs:
                 os.rmdir(plan.old_dist_info)
             record_rows = []
             from_archive = []  # (entry index, target, mode): written by the archive in one call
+            hashes, size_of = plan.hashes, plan.archive.size
+            site_prefix = site + "/"
             for target, body, executable in plan.files:
-                makedirs(_dir(target))
-                save(target)
+                i = target.rfind("/")
+                d = target[:i] if i > 0 else "/"
+                if d not in present:
+                    makedirs(d)
+                if d not in made:
+                    save(target)
                 if target not in saved:
                     created_files.append(target)
-                if isinstance(body, int):
+                if body.__class__ is int:
                     from_archive.append((body, target, 0o755 if executable else None))
-                    digest, size = plan.hashes[target], plan.archive.size(body)
-                else:
-                    with open(target, "wb") as f:
-                        f.write(body)
-                    if executable:
-                        os.chmod(target, 0o755)
-                    digest, size = plan.hashes.get(target) or _record_hash(body), len(body)
-                record_rows.append([_relative(target, site), digest, str(size)])
+                    record_rows.append([target[len(site_prefix):] if target.startswith(site_prefix)
+                                        else _relative(target, site), hashes[target], str(size_of(body))])
+                    continue
+                with open(target, "wb") as f:  # (written here: a rewritten script or a metadata file)
+                    f.write(body)
+                if executable:
+                    os.chmod(target, 0o755)
+                digest = hashes.get(target) or _record_hash(body)
+                record_rows.append([_relative(target, site), digest, str(len(body))])
             plan.archive.write(from_archive)
             record = os.path.join(plan.dist_info, "RECORD")
             makedirs(plan.dist_info)
@@ -734,7 +748,8 @@ def install(wheels, *, installer: str = "sangam", requested: bool = True, _dirs:
                 "files": [t for t, _, _ in plan.files] + [record],
                 "dist_info": plan.dist_info,
                 "imports": plan.imports,
-                "shared_libraries": [t for t, _, _ in plan.files if t.endswith(".so") or ".so." in os.path.basename(t)],
+                "shared_libraries": [t for t, _, _ in plan.files
+                                     if ".so" in t and (t.endswith(".so") or ".so." in t[t.rfind("/") + 1 :])],
             })
     except BaseException as e:
         _rollback(created_files, created_dirs, saved, removed_dirs)
