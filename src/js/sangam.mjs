@@ -1,7 +1,7 @@
 // Public JS API: loadSangam() (alias loadPyodide) and the object it resolves to.
 import {
   createRuntime, cArgv, cRecursionBudget, mountNodeDir, defaultIndexURL, IN_NODE, PythonError,
-  FatalError, SITE_PACKAGES,
+  FatalError, SITE_PACKAGES, STDLIB_ZIP,
 } from './runtime.mjs';
 import { makeInput, makeOutput, nodeStdinReader } from './streams.mjs';
 import { createPackages } from './packages.mjs';
@@ -306,7 +306,7 @@ gc.collect()`);
     const str = (x) => JSON.stringify(String(x));
     const env = Object.entries(options.env ?? {}).map(([k, v]) => `${str(k)}: ${str(v)}`).join(', ');
     const argv = options.args ? `[${['python', ...options.args].map(str).join(', ')}]` : 'None';
-    api.runPython(`import pyodide._restore\npyodide._restore.restored({${env}}, ${argv})`);
+    api.runPython(`import pyodide._restore\npyodide._restore.restored({${env}}, ${argv}, (${str(STDLIB_ZIP)},))`);
   } else {
     // Python reaches the API as `import pyodide_js` (micropip, pyodide.console), as in Pyodide.
     api.registerJsModule('pyodide_js', api);

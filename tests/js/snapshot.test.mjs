@@ -42,6 +42,12 @@ test('the default snapshot is in dist/ and loadPyodide starts from it', async ()
   const state = `import sys, os
 repr((sorted(set(sys.modules) - {'gc', 'pyodide._restore'}), sys.path, os.getcwd(), sys.argv))`;
   assert.equal(p.runPython(state), fresh.runPython(state));
+  // The standard library's zip keeps its directory read (the first import does not read it
+  // again); a folder's finder lists it again when next asked (its files may have changed since).
+  const caches = `import sys, zipimport
+repr((sorted(zipimport._zip_directory_cache), sorted(p for p, f in sys.path_importer_cache.items()
+      if getattr(f, '_path_mtime', -1) != -1)))`;
+  assert.equal(p.runPython(caches), "(['/lib/python313.zip'], [])");
 });
 
 test('SANGAM_NO_SNAPSHOT=1 starts Python the ordinary way', () => {
