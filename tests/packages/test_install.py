@@ -108,6 +108,41 @@ class InstallerTest(unittest.TestCase):
 
     # -- a good install ----------------------------------------------------------------------
 
+    def test_metadata_headers_read_as_email_parser_reads_them(self):
+        # The installer reads WHEEL and METADATA headers itself (not with the email package):
+        # for every pinned wheel, and for the awkward cases, the fields it reads are email.parser's.
+        import email.parser
+        import glob
+
+        def email_fields(text):
+            m = email.parser.BytesParser().parsebytes(text, headersonly=True)
+            return {k: m.get(k) for k in ("Name", "Version", "Wheel-Version", "Root-Is-Purelib", "Summary")}
+
+        def ours(text):
+            h = inst._Headers(text)
+            return {k: h.get(k) for k in ("Name", "Version", "Wheel-Version", "Root-Is-Purelib", "Summary")}
+
+        texts = []
+        for d in os.environ["SANGAM_WHEELS"].split(":"):
+            for path in sorted(glob.glob(os.path.join(d, "*.whl"))):
+                with zipfile.ZipFile(path) as zf:
+                    texts += [zf.read(n) for n in zf.namelist() if n.endswith((".dist-info/WHEEL", ".dist-info/METADATA"))]
+        self.assertGreater(len(texts), 60)
+        texts += [
+            b"Name: a\r\nVersion: 1.0\r\n\r\nName: body\r\n",  # CRLF, a body after the blank line
+            b"name: lower\nVERSION:  2.0 \n",  # any case, spaces around the value
+            b"Name: first\nName: second\nSummary: one\n  two\n\tthree\nVersion: 3\n",  # repeats, continuations
+            b"Name: x\nnot a field\nVersion: 4\n",  # a line that is not a field ends the headers
+            b"",
+        ]
+        for text in texts:
+            expected, got = email_fields(text), ours(text)
+            # (A value with bytes beyond ASCII is an email Header object there: compared below.)
+            expected = {k: v.strip() for k, v in expected.items() if isinstance(v, str)}
+            got = {k: v.strip() for k, v in got.items() if k in expected}
+            self.assertEqual(got, expected, text[:200])
+        self.assertEqual(inst._Headers(b"Name: caf\xc3\xa9\nVersion: 5\n").get("name"), "caf\u00e9")
+
     def test_install_real_wheel_then_uninstall(self):
         name, data = read_wheel("six-1.17.0")
         sha = hashlib.sha256(data).hexdigest()

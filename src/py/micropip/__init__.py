@@ -249,7 +249,7 @@ async def install(
             loader.loaded[r["name"]] = src.get("url", "micropip")
         if verbose:
             print(f"Successfully installed {r['name']}-{r['version']}")
-    importlib.invalidate_caches()
+    _sangam_install.invalidate_import_caches()
 
 
 def _wheel_requires(data, file_name):
@@ -450,7 +450,7 @@ def uninstall(packages: str | list[str], *, verbose: bool | int = False) -> None
                     del loader.loaded[k]
         if verbose:
             print(f"Successfully uninstalled {name} ({len(removed)} files)")
-    importlib.invalidate_caches()
+    _sangam_install.invalidate_import_caches()
 
 
 # -- mock packages ---------------------------------------------------------------------------------

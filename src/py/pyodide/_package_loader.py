@@ -8,7 +8,6 @@ install_dir "dynlib") is an archive of shared libraries, unpacked into /usr/lib 
 all-or-nothing batch as the wheels."""
 
 import hashlib
-import importlib
 import io
 import json
 import os
@@ -166,7 +165,7 @@ def install(entries) -> str:
     except BaseException:
         undo()
         raise
-    importlib.invalidate_caches()
+    _sangam_install.invalidate_import_caches()
     for entry in entries:
         loaded[entry.name] = entry.channel
     by_wheel = iter(results)
