@@ -99,8 +99,6 @@ async function instantiate(url, imports) {
   }
 }
 
-// Creates the wasm module with the standard library in place and the standard streams on the
-// given handlers ({stdin, stdout, stderr}). Python itself is not started yet.
 // The signal in an interrupt buffer (Module.Py_EmscriptenSignalBuffer: an integer typed array
 // another thread writes a signal number into), taken and cleared, for CPython's eval loop, which
 // looks every few dozen instructions. This replaces CPython's own reader
@@ -123,6 +121,8 @@ export function takeSignal(buffer) {
   }
 }
 
+// Creates the wasm module with the standard library in place and the standard streams on the
+// given handlers ({stdin, stdout, stderr}). Python itself is not started yet.
 export async function createRuntime({ indexURL, env = {}, streams }) {
   if (indexURL !== undefined && !indexURL.endsWith('/')) indexURL += '/';
   const stdlib = readURL(runtimeFileURL(indexURL, 'python_stdlib.zip'));

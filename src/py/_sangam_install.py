@@ -510,18 +510,18 @@ def _verify(file_name, data, direct_url, expected_sha256, dirs, tags) -> _Plan:
                     recorded[name] = ""  # rewritten: hashed again when written
                     body = b"#!" + os.fsencode(sys.executable or "/usr/bin/python3") + text[len(b"#!python"):]
             if scheme in ("purelib", "platlib"):
-                imports.add((parts[2], len(parts) == 3))
+                imports.add((parts[2], len(parts) == 3))  # (the top-level name, whether it is a file)
             target = _norm(os.path.join(base, *parts[2:]))
         else:
             target = root_prefix + name  # normalized: its parts were checked
             if parts[0] != dist_info:
-                imports.add((parts[0], len(parts) == 1))  # (the name, whether it is a file)
+                imports.add((parts[0], len(parts) == 1))
         if target in targets:
             raise InstallError(f"{file_name}: two entries unpack to {target}", file_name)
         targets[target] = (body, executable)
         if recorded.get(name):
             plan.hashes[target] = recorded[name]
-    imports = {_import_name([first] if single else [first, ""]) for first, single in imports}
+    imports = {_import_name(first, is_file) for first, is_file in imports}
     top_level = read(f"{dist_info}/top_level.txt") if f"{dist_info}/top_level.txt" in contents else None
     if top_level is not None:
         names = {ln.strip().split("/")[0] for ln in top_level.decode("utf-8", "replace").splitlines() if ln.strip()}
@@ -536,9 +536,9 @@ def _verify(file_name, data, direct_url, expected_sha256, dirs, tags) -> _Plan:
     return plan
 
 
-def _import_name(parts: list[str]) -> str:
-    first = parts[0]
-    if len(parts) == 1:
+def _import_name(first: str, is_file: bool) -> str:
+    """The module a wheel's top-level entry `first` gives ('' for none): a file, or a folder."""
+    if is_file:
         if first.endswith(".py"):
             return first[:-3]
         if first.endswith(".so") or first.endswith(".pyd"):
@@ -732,20 +732,17 @@ def install(wheels, *, installer: str = "sangam", requested: bool = True, _dirs:
             record_rows = []
             from_archive = []  # (entry index, target, mode): written by the archive in one call
             hashes, size_of = plan.hashes, plan.archive.size
-            site_prefix = site + "/"
             for target, body, executable in plan.files:
-                i = target.rfind("/")
-                d = target[:i] if i > 0 else "/"
+                d = _dir(target)
                 if d not in present:
                     makedirs(d)
                 if d not in made:
                     save(target)
                 if target not in saved:
                     created_files.append(target)
-                if body.__class__ is int:
+                if isinstance(body, int):
                     from_archive.append((body, target, 0o755 if executable else None))
-                    record_rows.append([target[len(site_prefix):] if target.startswith(site_prefix)
-                                        else _relative(target, site), hashes[target], str(size_of(body))])
+                    record_rows.append([_relative(target, site), hashes[target], str(size_of(body))])
                     continue
                 with open(target, "wb") as f:  # (written here: a rewritten script or a metadata file)
                     f.write(body)
