@@ -233,6 +233,19 @@ addToLibrary({
         if (!p) throw Convert.PY_ERROR;
         return p;
       };
+      // A string key is converted once per conversion (records share their keys): the dicts
+      // share one str, as a dict's keys from one literal do. (`cache` holds it, as it holds
+      // containers: borrowed from the dict that took it first, alive until the conversion ends.)
+      const key = (k) => {
+        const seen = cache.get(k);
+        if (seen) {
+          _Py_IncRef(seen);
+          return seen;
+        }
+        const p = item(k);
+        cache.set(k, p);
+        return p;
+      };
       if (Array.isArray(v)) {
         result = _sangam_py_list();
         if (!result) return 0;
@@ -246,7 +259,7 @@ addToLibrary({
         return fill(result, () => {
           const entries = Errors.instanceOf(v, Map) ? v.entries() : Object.entries(v);
           for (const [k, x] of entries) {
-            const pk = item(k);
+            const pk = typeof k === 'string' ? key(k) : item(k);
             let px;
             try {
               px = item(x);

@@ -213,3 +213,22 @@ test('CommonJS entry', async () => {
   const p = await cjs.loadPyodide({ stdout: () => {} });
   assert.equal(p.runPython('6 * 7'), 42);
 });
+
+test('toPy converts a string key once: records share their keys; a failure part-way frees them', () => {
+  const records = py.toPy([{ id: 1, name: 'a' }, { id: 2, name: 'b' }, new Map([['id', 3]])]);
+  py.globals.set('_records', records);
+  records.destroy();
+  assert.equal(py.runPython(`
+keys = [next(iter(d)) for d in _records]
+repr(([sorted(d.items()) for d in _records], keys[0] is keys[1] is keys[2]))`),
+  "([[('id', 1), ('name', 'a')], [('id', 2), ('name', 'b')], [('id', 3)]], True)");
+  // A getter that throws in the second record: the conversion fails, nothing is left half-made,
+  // and the next conversion starts afresh.
+  const bad = [{ id: 1 }, { get id() { throw new Error('no id'); } }];
+  assert.throws(() => py.toPy(bad), /no id/);
+  const again = py.toPy([{ id: 5 }]);
+  py.globals.set('_again', again);
+  again.destroy();
+  assert.equal(py.runPython('repr(_again)'), "[{'id': 5}]");
+  py.runPython('del _records, _again, keys');
+});
