@@ -704,7 +704,9 @@ def install(wheels, *, installer: str = "sangam", requested: bool = True, _dirs:
             return
         missing = []
         # (One missing before the install, and not made by it yet, is not looked at again.)
-        while d and d not in present and _dir(d) != d and (d in missing_dirs and d not in made or not os.path.isdir(d)):
+        while d and d not in present and _dir(d) != d and (
+            (d in missing_dirs and d not in made) or not os.path.isdir(d)
+        ):
             missing.append(d)
             d = _dir(d)
         for m in reversed(missing):
