@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import importlib
 import importlib.metadata
 import io
 import json
@@ -249,7 +248,6 @@ async def install(
             loader.loaded[r["name"]] = src.get("url", "micropip")
         if verbose:
             print(f"Successfully installed {r['name']}-{r['version']}")
-    _sangam_install.invalidate_import_caches()
 
 
 def _wheel_requires(data, file_name):
@@ -450,7 +448,6 @@ def uninstall(packages: str | list[str], *, verbose: bool | int = False) -> None
                     del loader.loaded[k]
         if verbose:
             print(f"Successfully uninstalled {name} ({len(removed)} files)")
-    _sangam_install.invalidate_import_caches()
 
 
 # -- mock packages ---------------------------------------------------------------------------------

@@ -165,7 +165,8 @@ def install(entries) -> str:
     except BaseException:
         undo()
         raise
-    _sangam_install.invalidate_import_caches()
+    if not wheels:  # (the installer has done it for wheels)
+        _sangam_install.invalidate_import_caches()
     for entry in entries:
         loaded[entry.name] = entry.channel
     by_wheel = iter(results)
