@@ -9,11 +9,13 @@ writes the cross file for one build. Runs with the standard library only.
 """
 
 import hashlib
+import json
 import os
 import pprint
 import re
 import shlex
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -59,6 +61,10 @@ def em_environ(env_sh):
         out[name] = "".join(parts).replace("\0PATH\0", "")
     out["PATH"] = out.get("PATH", "").rstrip(":")
     return out
+
+
+# Build requirements' config tools meson may ask for (pybind11's, for contourpy and matplotlib).
+CONFIG_TOOLS = ("pybind11-config",)
 
 
 class CrossEnv:
@@ -138,6 +144,7 @@ class CrossEnv:
         # or one whose checkout is gone, still works.
         (root / "libexec").mkdir()
         shutil.copy(HERE / "wrapper.py", root / "libexec" / "sangam_wrapper.py")
+        self._write_clang_flags(root / "libexec" / "clang-flags.json")
         wrapper = self.dir / "libexec" / "sangam_wrapper.py"
         for tool in TOOLS:
             p = root / "bin" / tool
@@ -150,6 +157,28 @@ class CrossEnv:
                       "IFS=:; for p in $SANGAM_LIB_PREFIXES; do libdir=\"$p/lib/pkgconfig:$libdir\"; done; unset IFS\n"
                       'PKG_CONFIG_LIBDIR="$libdir" PKG_CONFIG_PATH= exec /usr/bin/pkg-config --define-prefix "$@"\n')
         pc.chmod(0o755)
+
+    def _write_clang_flags(self, path):
+        """What emcc and em++ pass to clang when they only compile (`--cflags`, with the ABI flags),
+        so the wrapper can run clang itself for -c/-E/-S: emcc's own start-up is most of a small
+        compile's time (a configure check's)."""
+        sys.path.insert(0, str(HERE))
+        try:
+            from wrapper import ABI_FLAGS
+        finally:
+            sys.path.pop(0)
+        env = dict(os.environ, **self.em)
+        env["PATH"] = f"{self.em['PATH']}:{os.environ.get('PATH', '/usr/bin:/bin')}"
+        flags = {}
+        for lang, driver in (("c", "emcc"), ("c++", "em++")):
+            r = subprocess.run([driver, *ABI_FLAGS, "--cflags"], env=env, capture_output=True, text=True)
+            if r.returncode != 0:
+                raise SystemExit(f"sangam-build: `{driver} --cflags` failed: {r.stderr.strip()}")
+            flags[lang] = shlex.split(r.stdout)
+        clang = shutil.which("clang", path=self.em["PATH"])
+        if not clang:
+            raise SystemExit(f"sangam-build: no clang on emcc's PATH ({self.em['PATH']})")
+        path.write_text(json.dumps({"clang": clang, "flags": flags}, indent=1) + "\n")
 
     @property
     def pkg_config_libdir(self):
@@ -248,6 +277,9 @@ endforeach()
         b = self.bin
         lib_prefixes = [p for p in os.environ.get("SANGAM_LIB_PREFIXES", "").split(os.pathsep) if p]
         q = lambda s: "'" + str(s).replace("'", "\\'") + "'"
+        # Config tools of the build requirements (meson looks them up in the cross file only).
+        env_bin = Path(python).parent
+        tools = "".join(f"{t} = {q(env_bin / t)}\n" for t in CONFIG_TOOLS if (env_bin / t).exists())
         Path(path).write_text(f"""\
 # sangam-build's meson cross file: the runtime's wasm32 Emscripten platform through the wrappers.
 [binaries]
@@ -260,7 +292,7 @@ pkgconfig = {q(b / 'pkg-config')}
 cmake = 'cmake'
 python = {q(python)}
 python3 = {q(python)}
-
+{tools}
 [properties]
 needs_exe_wrapper = true
 skip_sanity_check = true

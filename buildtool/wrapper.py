@@ -5,12 +5,16 @@ expands @response files (ninja and CMake write them for long command lines), dro
 flags that mean nothing or something wrong for WebAssembly, adds the runtime's ABI flags (the
 Makefile's ABI_FLAGS; side modules get -sSIDE_MODULE=1) and runs emcc, em++, emar or llvm-strip.
 The prefixes in $SANGAM_LIB_PREFIXES (the package set's native libraries) are
-added as include and library folders, after the build's own. Every dropped or rewritten flag is one JSON line in $SANGAM_FLAG_LOG; with $SANGAM_STRICT=1 such a
-flag is an error instead. Runs with the standard library only.
+added as include and library folders, after the build's own. A host package's folders (numpy's
+headers in the build environment) become its wasm wheel's, unpacked in $SANGAM_TARGET_SITE. Every dropped or rewritten flag is one JSON line in $SANGAM_FLAG_LOG; with $SANGAM_STRICT=1 such a
+flag is an error instead. A compile-only command (-c, -E, -S) runs clang itself with the flags
+emcc would give it (clang-flags.json, from `emcc --cflags`), which saves emcc's start-up, most of a
+configure check's time. Runs with the standard library only.
 """
 
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -139,14 +143,41 @@ def rewrite(tool, args, env=os.environ):
                 rewritten(a, flag + target_inc, "the host Python's headers describe another platform")
                 out.append(flag + target_inc)
                 continue
+            target = target_package_path(norm, env)
+            if target:
+                rewritten(a, flag + target, "a host package's headers describe another platform: its wasm wheel's")
+                out.append(flag + target)
+                continue
             out.append(flag + path)
             continue
         if a.startswith("-L") and any(os.path.normpath(a[2:]) == os.path.normpath(h) for h in
                                       env.get("SANGAM_HOST_LIBDIRS", "").split(os.pathsep) if h):
             drop(a, "the host Python's libraries are for another platform")
             continue
+        if a.startswith("-L") and target_package_path(os.path.normpath(a[2:]), env):
+            to = "-L" + target_package_path(os.path.normpath(a[2:]), env)
+            rewritten(a, to, "a host package's libraries are for another platform: its wasm wheel's")
+            out.append(to)
+            continue
         out.append(a)
     return out, events
+
+
+def target_package_path(path, env=os.environ):
+    """For a folder inside a host package installed in the build environment (numpy's headers,
+    .../site-packages/numpy/_core/include), the same folder of the package's wasm wheel, unpacked
+    in one of $SANGAM_TARGET_SITE's folders; else None."""
+    sites = [p for p in env.get("SANGAM_TARGET_SITE", "").split(os.pathsep) if p]
+    marker = os.sep + "site-packages" + os.sep
+    if not sites or marker not in path:
+        return None
+    rel = path.rsplit(marker, 1)[1]
+    for site in sites:
+        if path.startswith(os.path.normpath(site) + os.sep):
+            return None
+        if os.path.isdir(os.path.join(site, rel.split(os.sep)[0])) and os.path.isdir(os.path.join(site, rel)):
+            return os.path.join(site, rel)
+    return None
 
 
 def classify(args):
@@ -193,7 +224,31 @@ def compiler(tool, args):
             extra.append(f"-L{prefix}/lib")
     driver = "em++" if tool in ("c++", "g++", "clang++", "cxx") else "emcc"
     cmd = [driver] + args + [a for a in extra if a not in args]
-    return run(cmd)
+    direct = mode == "compile" and direct_compile(driver, args, extra)
+    return run(direct or cmd)
+
+
+# emcc options clang does not know, which send a compile through emcc itself.
+_EMCC_ONLY = re.compile(r"-s$|-s[A-Z_]|-flto|-gsource-map|-gseparate-dwarf|--(?!target=|sysroot|param|std=)")
+
+
+def direct_compile(driver, args, extra):
+    """A compile-only command for clang itself (emcc's and em++'s `--cflags`, which crossenv.py
+    records in clang-flags.json beside the wrapper: the same object file without emcc's start-up),
+    or None when the command needs emcc (an emcc option, $EMCC_CFLAGS, no recorded flags)."""
+    if os.environ.get("EMCC_CFLAGS") or os.environ.get("SANGAM_VIA_EMCC") == "1":
+        return None
+    if any(_EMCC_ONLY.match(a) for a in args):
+        return None
+    try:
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "clang-flags.json")) as f:
+            recorded = json.load(f)
+    except OSError:
+        return None
+    flags = recorded["flags"]["c++" if driver == "em++" else "c"]
+    # The ABI flags are in the recorded ones already (-sSUPPORT_LONGJMP=wasm as clang's -mllvm form).
+    more = [a for a in extra if a not in ABI_FLAGS and a not in args]
+    return [recorded["clang"], *flags, *args, *more]
 
 
 def lib_prefixes(env=os.environ):

@@ -83,6 +83,29 @@ test('the wrapper expands @rsp files, drops and rewrites flags, logs them as JSO
   assert.ok(!fs.existsSync(path.join(dir, 'x.o')));
 });
 
+test('a host package\'s include and library folders become its wasm wheel\'s (SANGAM_TARGET_SITE)', () => {
+  const dir = fs.mkdtempSync(path.join(tmp, 'target-'));
+  const host = path.join(dir, 'buildenv/lib/python3.13/site-packages/numpy/_core');
+  const target = path.join(dir, 'target-site/numpy/_core');
+  for (const d of [host, target]) fs.mkdirSync(path.join(d, 'include/numpy'), { recursive: true });
+  fs.mkdirSync(path.join(target, 'lib'), { recursive: true });
+  const py = String.raw`
+import os, sys
+sys.path.insert(0, sys.argv[1])
+import wrapper
+args, events = wrapper.rewrite("cc", sys.argv[2:], {"SANGAM_TARGET_SITE": os.environ["T"]})
+print(" ".join(args))
+for e in events: print(e["action"], e["flag"], "->", e["to"])
+`;
+  const r = run(NATIVE, ['-c', py, path.join(ROOT, 'buildtool'), '-c', 'm.c', `-I${path.join(host, 'include')}`, `-L${path.join(host, 'lib')}`,
+    `-I${path.join(dir, 'elsewhere')}`], { cwd: dir, env: { ...process.env, T: path.join(dir, 'target-site') } });
+  assert.equal(r.status, 0, r.all);
+  const [line, ...events] = r.stdout.trim().split('\n');
+  assert.equal(line, `-c m.c -I${path.join(target, 'include')} -L${path.join(target, 'lib')} -I${path.join(dir, 'elsewhere')}`);
+  assert.equal(events.length, 2);
+  assert.match(events[0], /^rewritten -I\S+buildenv\S+ -> -I\S+target-site\/numpy\/_core\/include$/);
+});
+
 test('the cross environment names nothing of the checkout that made it (a cache outlives its checkout)', () => {
   const r = run(NATIVE, ['-m', 'buildtool.crossenv'], { cwd: ROOT });
   assert.equal(r.status, 0, r.all);
@@ -96,6 +119,41 @@ test('the cross environment names nothing of the checkout that made it (a cache 
   }
   // The shims run the environment's own copy of the wrapper.
   assert.ok(fs.readFileSync(path.join(dir, 'bin/cc'), 'utf8').includes(path.join(dir, 'libexec/sangam_wrapper.py')));
+});
+
+test('a compile-only command runs clang with emcc\'s flags (clang-flags.json) and makes the object emcc makes', () => {
+  const r = run(NATIVE, ['-m', 'buildtool.crossenv'], { cwd: ROOT });
+  assert.equal(r.status, 0, r.all);
+  const cross = r.stdout.trim();
+  const recorded = JSON.parse(fs.readFileSync(path.join(cross, 'libexec/clang-flags.json'), 'utf8'));
+  assert.ok(recorded.flags.c.includes('-mllvm') && recorded.flags.c.includes('-wasm-enable-sjlj'), JSON.stringify(recorded));
+  assert.ok(recorded.flags['c++'].includes('-fwasm-exceptions'));
+  // A copy of the wrapper whose "clang" logs each call before running the real one.
+  const dir = fs.mkdtempSync(path.join(tmp, 'direct-'));
+  fs.copyFileSync(path.join(cross, 'libexec/sangam_wrapper.py'), path.join(dir, 'w.py'));
+  fs.writeFileSync(path.join(dir, 'clang'), `#!/bin/sh\necho "$@" >> ${dir}/clang.log\nexec ${recorded.clang} "$@"\n`, { mode: 0o755 });
+  fs.writeFileSync(path.join(dir, 'clang-flags.json'), JSON.stringify({ ...recorded, clang: path.join(dir, 'clang') }));
+  fs.writeFileSync(path.join(dir, 'x.c'), '#include <Python.h>\n#include <setjmp.h>\nstatic jmp_buf b;\n' +
+    'int twice(int x) { if (setjmp(b)) return -1; return 2 * x + (int)PyLong_AsLong(Py_None); }\n');
+  fs.writeFileSync(path.join(dir, 'y.cpp'), '#include <stdexcept>\n#include <string>\n' +
+    'int f(const std::string& s) { try { return std::stoi(s); } catch (const std::exception&) { return -1; } }\n');
+  const em = fs.readFileSync(paths.EM_ENV, 'utf8');
+  const env = { ...process.env, EM_CONFIG: /EM_CONFIG='([^']*)'/.exec(em)[1],
+    PATH: `${/PATH='([^']*)':'([^']*)':([^:$]*)/.exec(em).slice(1, 4).join(':')}:${process.env.PATH}` };
+  for (const [tool, src] of [['cc', 'x.c'], ['c++', 'y.cpp']]) {
+    const args = ['-c', src, '-O2', `-I${path.join(cross, 'include/python3.13')}`];
+    const a = run(NATIVE, [path.join(dir, 'w.py'), tool, ...args, '-o', 'direct.o'], { cwd: dir, env });
+    assert.equal(a.status, 0, a.all);
+    const b = run(NATIVE, [path.join(dir, 'w.py'), tool, ...args, '-o', 'emcc.o'], { cwd: dir, env: { ...env, SANGAM_VIA_EMCC: '1' } });
+    assert.equal(b.status, 0, b.all);
+    assert.ok(fs.readFileSync(path.join(dir, 'direct.o')).equals(fs.readFileSync(path.join(dir, 'emcc.o'))), `${src}: the objects differ`);
+  }
+  const calls = fs.readFileSync(path.join(dir, 'clang.log'), 'utf8').trim().split('\n');
+  assert.equal(calls.length, 2, 'one direct clang call per compile, none for the emcc runs');
+  // An emcc option sends the compile through emcc.
+  const c = run(NATIVE, [path.join(dir, 'w.py'), 'cc', '-c', 'x.c', '-sSTRICT=0', `-I${path.join(cross, 'include/python3.13')}`, '-o', 's.o'], { cwd: dir, env });
+  assert.equal(c.status, 0, c.all);
+  assert.equal(fs.readFileSync(path.join(dir, 'clang.log'), 'utf8').trim().split('\n').length, 2);
 });
 
 test('setuptools with C: markupsafe from its PyPI sdist builds, installs and runs', { timeout: 600_000 }, () => {
