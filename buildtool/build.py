@@ -75,9 +75,13 @@ def tree_hash(root):
     return h.hexdigest()
 
 
+# The files that decide what a build makes (not the package set's runner, venvs or command line).
+BUILD_FILES = ("build.py", "crossenv.py", "hostenv.py", "sdist.py", "wrapper.py")
+
+
 def buildtool_hash():
     h = hashlib.sha256()
-    for p in sorted(HERE.glob("*.py")) + [REQUIREMENTS]:
+    for p in [HERE / f for f in BUILD_FILES] + [REQUIREMENTS]:
         h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()
 
