@@ -13,7 +13,12 @@ version, wheel size and tests passed/failed/skipped, and writes it as JSON besid
 A recipe (TOML): name, version, sha256 (the sdist's), libraries (native libraries), patches (files
 in packages/patches/NAME/, unified diffs applied with `patch -p1` to the unpacked sdist, each
 starting with a comment that explains the bug it fixes), check (Python run after installing), [build] config-settings and env, [test] paths (files and folders of the sdist
-to run), args (more pytest arguments), requires (more wheels to install for the tests), timeout.
+to run) or pyargs (packages whose installed tests run, `pytest --pyargs`), args (more pytest
+arguments), requires (more wheels for the tests, pinned in packages/test-requirements.txt), timeout;
+[build] split-tests: the wheel's `tests` folders go into a NAME-tests wheel of their own (wheelsplit.py);
+[build] target-requires: recipes of the set whose wasm wheels the build compiles against (numpy's
+headers): built first, unpacked for the wrapper ($SANGAM_TARGET_SITE), which points the host
+package's include and library folders in the build environment at them.
 NAME.skips: one test a line, `NODE_ID  # FEATURE: reason`, FEATURE one of what the platform lacks.
 """
 
@@ -30,13 +35,17 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import crossenv
+from . import crossenv, wheelsplit
 
 REPO = Path(__file__).resolve().parent.parent
 RECIPES = REPO / "packages"
 PATCHES = RECIPES / "patches"
 # The set's build requirements beyond the host tools (pinned like buildtool/host-requirements.txt).
 BUILD_REQUIREMENTS = RECIPES / "build-requirements.txt"
+# Pure-Python wheels the set's packages need at run time, copied beside the built ones.
+RUNTIME_REQUIREMENTS = RECIPES / "runtime-requirements.txt"
+# The wheels the set's tests need beyond pytest (hypothesis, ...), pinned the same way.
+TEST_REQUIREMENTS = RECIPES / "test-requirements.txt"
 # What a test may be skipped for: features this platform lacks.
 FEATURES = ("threads", "subprocesses", "sockets", "fpe", "memmap")
 # The sdist's files that configure pytest, copied with the tests.
@@ -58,7 +67,10 @@ class Recipe:
     check: str = ""
     config_settings: dict = field(default_factory=dict)
     env: dict = field(default_factory=dict)
+    split_tests: bool = False
+    target_requires: list = field(default_factory=list)
     test_paths: list = field(default_factory=list)
+    test_pyargs: list = field(default_factory=list)
     test_args: list = field(default_factory=list)
     test_requires: list = field(default_factory=list)
     timeout: int = 1800
@@ -119,16 +131,18 @@ def load(path):
     if path.stem != d["name"]:
         raise RecipeError(f"{path}: the file is named after the package ({d['name']}.toml)")
     b, t = d.get("build", {}), d.get("test", {})
-    _expect(b, ("config-settings", "env"), f"{path} [build]")
-    _expect(t, ("paths", "args", "requires", "timeout"), f"{path} [test]")
-    if not t.get("paths"):
-        raise RecipeError(f"{path}: [test] paths (the sdist's tests) are required")
+    _expect(b, ("config-settings", "env", "split-tests", "target-requires"), f"{path} [build]")
+    _expect(t, ("paths", "pyargs", "args", "requires", "timeout"), f"{path} [test]")
+    if bool(t.get("paths")) == bool(t.get("pyargs")):
+        raise RecipeError(f"{path}: [test] needs paths (the sdist's tests) or pyargs (the installed "
+                          "package's), one of them")
     return Recipe(path=path, name=d["name"], version=d["version"], sha256=d["sha256"],
                   libraries=list(d.get("libraries", [])), patches=read_patches(path, d["name"], d.get("patches", [])),
                   check=d.get("check", ""),
                   config_settings=dict(b.get("config-settings", {})),
                   env={k: str(v) for k, v in b.get("env", {}).items()},
-                  test_paths=list(t["paths"]), test_args=list(t.get("args", [])),
+                  split_tests=bool(b.get("split-tests", False)), target_requires=list(b.get("target-requires", [])),
+                  test_paths=list(t.get("paths", [])), test_pyargs=list(t.get("pyargs", [])), test_args=list(t.get("args", [])),
                   test_requires=list(t.get("requires", [])), timeout=int(t.get("timeout", 1800)),
                   skips=read_skips(path.with_suffix(".skips")))
 
@@ -139,6 +153,52 @@ def recipes(names=()):
     if missing:
         raise RecipeError(f"no recipe for {', '.join(missing)} in {RECIPES} (have: {', '.join(found)})")
     return [load(found[n]) for n in (names or found)]
+
+
+def build_order(chosen):
+    """The chosen recipes with each one's target-requires before it (added when not chosen)."""
+    order, seen = [], set()
+
+    def visit(r, stack):
+        if r.name in seen:
+            return
+        if r.name in stack:
+            raise RecipeError(f"{r.path}: target-requires makes a cycle: {' -> '.join([*stack, r.name])}")
+        for dep in r.target_requires:
+            visit(next((c for c in chosen if c.name == dep), None) or recipes([dep])[0], [*stack, r.name])
+        seen.add(r.name)
+        order.append(r)
+
+    for r in chosen:
+        visit(r, [])
+    return order
+
+
+def target_site(recipe, outdir):
+    """A folder with the wasm wheels of the recipe's target-requires unpacked (cached by their
+    sha256), or None when it has none."""
+    if not recipe.target_requires:
+        return None
+    import hashlib
+    import zipfile
+    wheels = []
+    for dep in recipe.target_requires:
+        w = wheel_of(recipes([dep])[0], outdir)
+        if not w:
+            raise RecipeError(f"{recipe.name} compiles against {dep}'s wasm wheel, which {outdir} does not have")
+        wheels.append(w)
+    key = hashlib.sha256(b"".join(hashlib.sha256(w.read_bytes()).digest() for w in wheels)).hexdigest()[:16]
+    site = crossenv.cache_dir() / f"buildtool-target-site-{key}"
+    if not (site / ".complete").exists():
+        tmp = site.with_name(site.name + f".tmp{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        for w in wheels:
+            with zipfile.ZipFile(w) as z:
+                z.extractall(tmp)
+        (tmp / ".complete").write_text("")
+        shutil.rmtree(site, ignore_errors=True)
+        tmp.rename(site)
+    return site
 
 
 def library_prefixes(libraries, log):
@@ -154,8 +214,9 @@ def library_prefixes(libraries, log):
     return r.stdout.split()
 
 
-def wheel_of(recipe, folder):
-    stem = re.sub(r"[-_.]+", "_", recipe.name).lower()
+def wheel_of(recipe, folder, suffix=""):
+    """The recipe's wheel in `folder` (suffix "_tests": its split-out tests), or None."""
+    stem = re.sub(r"[-_.]+", "_", recipe.name).lower() + suffix
     found = [p for p in Path(folder).glob("*.whl")
              if p.name.lower().startswith(f"{stem}-{recipe.version}-".lower())]
     return found[0] if found else None
@@ -167,19 +228,34 @@ def build_set(names, outdir):
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     failed = []
-    for r in recipes(names):
+    for r in build_order(recipes(names)):
         progress = Progress()
         progress.say(f"== {r.name} {r.version}")
         try:
+            if any(d in failed for d in r.target_requires):
+                raise RecipeError(f"not built: it compiles against {', '.join(r.target_requires)}, which failed")
             prefixes = library_prefixes(r.libraries, progress.say)
             env = dict(r.env)
+            site = target_site(r, outdir)
+            if site:
+                env["SANGAM_TARGET_SITE"] = str(site)
+                # A wasm wheel's pkg-config folder (numpy's numpy/_core/lib/pkgconfig/numpy.pc) makes
+                # its parent a library prefix: pkg-config, meson and CMake find the wasm headers.
+                prefixes += sorted(str(d.parent.parent) for d in site.rglob("lib/pkgconfig") if d.is_dir())
             if prefixes:
                 env["SANGAM_LIB_PREFIXES"] = os.pathsep.join(prefixes)
-            for old in outdir.glob(f"{re.sub(r'[-_.]+', '_', r.name).lower()}-*.whl"):
+            stem = re.sub(r'[-_.]+', '_', r.name).lower()
+            for old in [*outdir.glob(f"{stem}-*.whl"), *outdir.glob(f"{stem}_tests-*.whl")]:
                 old.unlink()  # another version of it, from an older recipe
-            build(f"{r.name}=={r.version}", outdir, config_settings=r.config_settings, pins_files=[r.path],
-                  progress=progress, env=env, requirements=[BUILD_REQUIREMENTS], patches=r.patches)
-        except (BuildFailed, RecipeError, HostEnvError) as e:
+            wheel, _ = build(f"{r.name}=={r.version}", outdir, config_settings=r.config_settings,
+                             pins_files=[r.path], progress=progress, env=env, requirements=[BUILD_REQUIREMENTS],
+                             patches=r.patches)
+            if r.split_tests:
+                tests = wheelsplit.split(wheel)
+                if tests:
+                    progress.say(f"tests split out: {tests.name} ({tests.stat().st_size // 1024} KiB), "
+                                 f"{wheel.name} {wheel.stat().st_size // 1024} KiB without them")
+        except (BuildFailed, RecipeError, HostEnvError, wheelsplit.SplitError) as e:
             step = f"step '{e.step}' " if isinstance(e, BuildFailed) else ""
             print(f"sangam-build package-set: {r.name} {step}failed: {e}", file=sys.stderr)
             for line in getattr(e, "tail", [])[-20:]:
@@ -187,6 +263,11 @@ def build_set(names, outdir):
             if getattr(e, "log", None):
                 print(f"  full log: {e.log}", file=sys.stderr)
             failed.append(r.name)
+    try:
+        copy_runtime_wheels(outdir)
+    except HostEnvError as e:
+        print(f"sangam-build package-set: {e}", file=sys.stderr)
+        failed.append(RUNTIME_REQUIREMENTS.name)
     r = subprocess.run(["node", str(REPO / "bin" / "sangam-lock"), str(outdir)])
     if r.returncode != 0:
         failed.append("pyodide-lock.json")
@@ -194,6 +275,17 @@ def build_set(names, outdir):
         print(f"sangam-build package-set: failed: {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
+
+
+def copy_runtime_wheels(outdir):
+    """runtime-requirements.txt's wheels (downloaded once, checked) into outdir."""
+    from . import hostenv
+    native = str(Path(crossenv.read_paths()["PY_NATIVE"]) / "bin" / "python3.13")
+    house = hostenv.ensure_wheelhouse(native, lambda m: print(f"[package-set] {m}", file=sys.stderr),
+                                      RUNTIME_REQUIREMENTS)
+    for w in sorted(house.glob("*.whl")):
+        if not (outdir / w.name).exists():
+            shutil.copyfile(w, outdir / w.name)
 
 
 def junit_counts(path):
@@ -241,10 +333,12 @@ def test_set(names, wheels, work):
     venv_mod.make(venv)
     native = str(Path(crossenv.read_paths()["PY_NATIVE"]) / "bin" / "python3.13")
     house = hostenv.ensure_wheelhouse(native)
-    reqs = ["pytest"] + [str(wheel_of(r, wheels)) for r in chosen] + [q for r in chosen for q in r.test_requires]
+    test_house = hostenv.ensure_wheelhouse(native, say, TEST_REQUIREMENTS)
+    reqs = ["pytest"] + [str(w) for r in chosen for w in (wheel_of(r, wheels), wheel_of(r, wheels, "_tests")) if w] \
+        + [q for r in chosen for q in r.test_requires]
     say(f"pip install {' '.join(Path(q).name for q in reqs)}")
     pip = subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "--no-index", "--find-links", str(house),
-                          "--find-links", str(wheels), *reqs])
+                          "--find-links", str(test_house), "--find-links", str(wheels), *reqs])
     if pip.returncode != 0:
         print("sangam-build package-set: pip install failed (its message above)", file=sys.stderr)
         return 1
@@ -275,9 +369,16 @@ def test_set(names, wheels, work):
             say(f"{r.name}: {row['status']}")
             continue
         junit = tdir / "junit.xml"
+        where = r.test_paths
+        if r.test_pyargs:
+            # The installed package's tests: node ids relative to site-packages (as NAME.skips has
+            # them), the sdist's pytest configuration.
+            ini = next((tdir / n for n in ("pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
+                        if (tdir / n).is_file()), None)
+            where = [*(["-c", str(ini)] if ini else []), f"--rootdir={site}", "--pyargs", *r.test_pyargs]
         args = [str(venv / "bin" / "pytest"), "-q", "-p", "no:cacheprovider", f"--junitxml={junit}",
-                *[f"--deselect={node}" for node, _, _ in r.skips], *r.test_args, *r.test_paths]
-        say(f"{r.name}: pytest {' '.join(r.test_paths)} ({len(r.skips)} platform skips)")
+                *[f"--deselect={node}" for node, _, _ in r.skips], *r.test_args, *where]
+        say(f"{r.name}: pytest {' '.join(r.test_paths or r.test_pyargs)} ({len(r.skips)} platform skips)")
         log = work / f"{r.name}-pytest.log"
         try:
             with open(log, "w") as f:

@@ -245,7 +245,7 @@ export function makeLock(dir, { baseUrl = '' } = {}) {
     packages[name] = {
       name, version: w.version, file_name: baseUrl + w.fileName, install_dir: 'site', sha256: w.sha256,
       package_type: w.sharedLibraries.length && !w.imports.length ? 'shared_library' : 'package',
-      imports: w.imports, depends, unvendored_tests: false, shared_library: false,
+      imports: w.imports, depends, unvendored_tests: byName.has(`${name}-tests`), shared_library: false,
     };
   }
   return { info: { arch: 'wasm32', platform: PLATFORM, version: '0.1.0', python: PYTHON, abi_version: PLATFORM },

@@ -83,3 +83,48 @@ test('pyyaml\'s own tests pass with pytest in a sangam venv, reported in the pac
   assert.equal(c.status, 0, c.all);
   assert.match(c.stdout, /1 passed/);
 });
+
+test('split-tests: a wheel\'s tests folders become a NAME-tests wheel, both with valid RECORDs, and the lock file knows', { timeout: 120_000 }, () => {
+  const d = fs.mkdtempSync(path.join(tmp, 'split-'));
+  const py = String.raw`
+import base64, hashlib, sys, zipfile
+sys.path.insert(0, sys.argv[1])
+from buildtool import wheelsplit
+d = sys.argv[2]
+w = f"{d}/demo_pkg-1.0-${TAG}.whl"
+files = {"demo_pkg/__init__.py": "X = 1\n", "demo_pkg/tests/__init__.py": "", "demo_pkg/tests/test_a.py": "def test(): pass\n",
+         "demo_pkg/sub/mod.py": "", "demo_pkg/sub/tests/data/x.txt": "data", "demo_pkg/testing.py": "",
+         "demo_pkg-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: demo-pkg\nVersion: 1.0\n",
+         "demo_pkg-1.0.dist-info/WHEEL": "Wheel-Version: 1.0\nRoot-Is-Purelib: false\nTag: ${TAG}\n",
+         "demo_pkg-1.0.dist-info/RECORD": ""}
+with zipfile.ZipFile(w, "w") as z:
+    for n, t in files.items():
+        z.writestr(n, t)
+t = wheelsplit.split(w)
+for path in (w, t):
+    with zipfile.ZipFile(path) as z:
+        names = sorted(n for n in z.namelist() if not n.endswith("RECORD"))
+        record = {l.split(",")[0]: l.split(",")[1] for l in z.read([n for n in z.namelist() if n.endswith("/RECORD")][0]).decode().split()}
+        for n in names:
+            assert record[n] == "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(z.read(n)).digest()).rstrip(b"=").decode(), n
+        print(str(path).rsplit("/", 1)[1], " ".join(names))
+        if "_tests-" in str(path):
+            print(z.read("demo_pkg_tests-1.0.dist-info/METADATA").decode())
+print(wheelsplit.split(w))
+`;
+  const r = run('python3', ['-c', py, ROOT, d]);
+  assert.equal(r.status, 0, r.all);
+  const lines = r.stdout.split('\n');
+  assert.equal(lines[0], `demo_pkg-1.0-${TAG}.whl demo_pkg-1.0.dist-info/METADATA demo_pkg-1.0.dist-info/WHEEL demo_pkg/__init__.py demo_pkg/sub/mod.py demo_pkg/testing.py`);
+  assert.equal(lines[1], `demo_pkg_tests-1.0-${TAG}.whl demo_pkg/sub/tests/data/x.txt demo_pkg/tests/__init__.py demo_pkg/tests/test_a.py demo_pkg_tests-1.0.dist-info/METADATA demo_pkg_tests-1.0.dist-info/WHEEL demo_pkg_tests-1.0.dist-info/top_level.txt`);
+  assert.match(r.stdout, /^Name: demo-pkg-tests$/m);
+  assert.match(r.stdout, /^Requires-Dist: demo-pkg==1\.0$/m);
+  assert.match(r.stdout, /^None$/m, 'a wheel without tests is left alone');
+  const l = run('node', [path.join(ROOT, 'bin/sangam-lock'), d]);
+  assert.equal(l.status, 0, l.all);
+  const lock = JSON.parse(fs.readFileSync(path.join(d, 'pyodide-lock.json'), 'utf8'));
+  assert.equal(lock.packages['demo-pkg'].unvendored_tests, true);
+  assert.deepEqual(lock.packages['demo-pkg'].imports, ['demo_pkg']);
+  assert.deepEqual(lock.packages['demo-pkg-tests'].imports, []);
+  assert.deepEqual(lock.packages['demo-pkg-tests'].depends, ['demo-pkg']);
+});
