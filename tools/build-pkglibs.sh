@@ -58,8 +58,9 @@ build_libjpeg() {
 }
 
 build_freetype() {
+    # apinames runs during the build: a host program (configure picked emcc for it too).
     configure_static "$1" "$2" --with-zlib=yes --with-png=no --with-bzip2=no --with-brotli=no \
-        --with-harfbuzz=no && (cd "$1" && emmake make -j"$JOBS" && emmake make install)
+        --with-harfbuzz=no && (cd "$1" && emmake make -j"$JOBS" CCexe=/usr/bin/gcc && emmake make install)
 }
 
 build_libxml2() {
@@ -80,7 +81,9 @@ build_geos() {
 }
 
 build_qhull() {
-    cmake_static "$1" "$2" -DBUILD_APPLICATIONS=OFF -DBUILD_STATIC_LIBS=ON -DQHULL_ENABLE_TESTING=OFF
+    # qhull_r.pc names the shared library (-lqhull_r); only the static one is built.
+    cmake_static "$1" "$2" -DBUILD_APPLICATIONS=OFF -DBUILD_STATIC_LIBS=ON -DQHULL_ENABLE_TESTING=OFF &&
+        ln -sf libqhullstatic_r.a "$2/lib/libqhull_r.a"
 }
 
 build_one() {
