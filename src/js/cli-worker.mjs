@@ -237,6 +237,8 @@ function main() {
     } catch (e) {
       if (e instanceof FatalError && e.cause?.name === 'ExitStatus') return e.cause.status;
       writeAll(2, new TextEncoder().encode(`${e.message}\n`));
+      // SANGAM_TRACE_FATAL=1: the wasm stack of the trap too (side modules' frames name their file).
+      if (process.env.SANGAM_TRACE_FATAL === '1' && e.cause?.stack) writeAll(2, new TextEncoder().encode(`${e.cause.stack}\n`));
       return 134;
     }
   });
