@@ -37,18 +37,40 @@ export function fixFileSystem(FS, errno) {
 // or renamed since fails with ENOENT (pytest's fd capture fstat()s its unlinked temporary files).
 // This answers for the open file's node instead, by giving the call an FS.stat of that node.
 // runtimeState.FS is set once the module exists.
+// A host file (NODEFS) is stat()ed by its path too: an unlinked one is fstat()ed by the host's
+// descriptor Emscripten keeps open for it (stream.nfd), whose Stats have the same fields.
 function statOpenFile(fstat, runtimeState) {
   return function (fd, buf) {
     const FS = runtimeState.FS;
-    const node = FS?.getStream(fd)?.node;
+    const stream = FS?.getStream(fd);
+    const node = stream?.node;
     if (!node?.node_ops?.getattr) return fstat.call(this, fd, buf);
     const stat = FS.stat;
-    FS.stat = () => node.node_ops.getattr(node);
+    FS.stat = () => {
+      try {
+        return node.node_ops.getattr(node);
+      } catch (e) {
+        if (typeof stream.nfd !== 'number' || !runtimeState.nodeFs) throw e;
+        return runtimeState.nodeFs.fstatSync(stream.nfd);
+      }
+    };
     try {
       return fstat.call(this, fd, buf);
     } finally {
       FS.stat = stat;
     }
+  };
+}
+
+// ftruncate(2) likewise truncates by path on a host file: an unlinked one (pytest's capture files
+// again) is truncated through the host's descriptor.
+function truncateOpenFile(ftruncate, runtimeState) {
+  return function (fd, length) {
+    const result = ftruncate.call(this, fd, length);
+    const stream = runtimeState.FS?.getStream(fd);
+    if (result !== -runtimeState.errno?.ENOENT || typeof stream?.nfd !== 'number' || !runtimeState.nodeFs) return result;
+    runtimeState.nodeFs.ftruncateSync(stream.nfd, Number(length));
+    return 0;
   };
 }
 
@@ -62,7 +84,8 @@ export function guardSyscalls(imports, runtimeState) {
   const env = { ...imports.env };
   for (const [name, original] of Object.entries(env)) {
     if (typeof original !== 'function' || !(name.startsWith('__syscall_') || name.startsWith('fd_'))) continue;
-    const fn = name === '__syscall_fstat64' ? statOpenFile(original, runtimeState) : original;
+    const fn = name === '__syscall_fstat64' ? statOpenFile(original, runtimeState)
+      : name === '__syscall_ftruncate64' ? truncateOpenFile(original, runtimeState) : original;
     const guarded = function (...args) {
       try {
         return fn.apply(this, args);

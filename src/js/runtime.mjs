@@ -154,6 +154,7 @@ export async function createRuntime({ indexURL, env = {}, streams }) {
   const { FS } = Module;
   state.errno = Module.ERRNO_CODES;
   state.FS = FS;
+  if (IN_NODE) state.nodeFs = await import('node:fs'); // fstat of unlinked host files (posix.mjs)
   fixFileSystem(FS, state.errno);
   FS.mkdirTree(SITE_PACKAGES);
   FS.mkdirTree('/lib/python3.13/lib-dynload');

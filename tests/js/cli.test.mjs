@@ -65,6 +65,22 @@ test('a script with arguments reads and writes files in the current directory', 
   assert.equal(fs.readFileSync(path.join(dir, 'result.txt'), 'utf8'), '3 words');
 });
 
+test('an unlinked host file stays open: fstat, ftruncate and writes go to it (pytest\'s fd capture in a host folder)', () => {
+  const dir = tmpdir();
+  const r = run(['-c', [
+    'import os, tempfile',
+    'f = tempfile.TemporaryFile(dir=".", buffering=0)',
+    'f.write(b"12345")',
+    'print(os.fstat(f.fileno()).st_size, os.listdir("."))',
+    'f.truncate(2); f.seek(0, 2); f.write(b"x")',
+    'f.seek(0); print(os.fstat(f.fileno()).st_size, f.read())',
+    'g = open("gone", "wb"); os.unlink("gone"); g.truncate(3); print(os.fstat(g.fileno()).st_size)',
+  ].join('\n')], { cwd: dir });
+  assert.equal(r.err, '');
+  assert.equal(r.out, "5 []\n3 b'12x'\n3\n");
+  assert.deepEqual(fs.readdirSync(dir), []);
+});
+
 test('a script outside the current directory can import its neighbours', () => {
   const dir = tmpdir();
   const other = tmpdir();
